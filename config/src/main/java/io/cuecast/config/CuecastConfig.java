@@ -1,0 +1,68 @@
+package io.cuecast.config;
+
+/**
+ * The whole typed configuration. Defaults live in {@link #defaults()}, in field order; every key
+ * is documented in {@code cuecast.example.yaml}, which a test parses so the two cannot drift.
+ *
+ * @param dataDir directory of the SQLite database and the generated admin token (default {@code ./data})
+ * @param publicHost host name put into the URLs the API hands out (default {@code 127.0.0.1})
+ * @param rtmp RTMP ingest
+ * @param http public HTTP (HLS playback)
+ * @param admin admin HTTP API and metrics
+ * @param hls HLS packaging
+ */
+public record CuecastConfig(String dataDir, String publicHost, Rtmp rtmp, Http http, Admin admin, Hls hls) {
+
+    /**
+     * RTMP ingest settings.
+     *
+     * @param host bind address (default {@code 0.0.0.0})
+     * @param port TCP port (default 1935)
+     * @param app application name in the publish URL, {@code rtmp://host:port/APP} (default {@code live})
+     * @param maxMessageBytes largest RTMP message accepted; bigger ones close the connection (default 8 MiB)
+     * @param outChunkSize chunk size we announce and send with (default 4096)
+     * @param handshakeTimeoutMs time allowed for handshake and publish before the connection is closed (default 10000)
+     * @param idleTimeoutMs a publisher that sends nothing for this long is disconnected (default 20000)
+     */
+    public record Rtmp(String host, int port, String app, int maxMessageBytes, int outChunkSize,
+                       int handshakeTimeoutMs, int idleTimeoutMs) {}
+
+    /**
+     * Public HTTP settings.
+     *
+     * @param host bind address (default {@code 0.0.0.0})
+     * @param port TCP port (default 8080)
+     * @param corsOrigin value of Access-Control-Allow-Origin (default {@code *})
+     */
+    public record Http(String host, int port, String corsOrigin) {}
+
+    /**
+     * Admin API settings.
+     *
+     * @param host bind address (default {@code 127.0.0.1}: the admin API is not public unless asked)
+     * @param port TCP port (default 8081)
+     * @param token bearer token; when empty one is generated into the data directory on first start
+     * @param maxBodyBytes largest request body accepted (default 65536)
+     */
+    public record Admin(String host, int port, String token, int maxBodyBytes) {}
+
+    /**
+     * HLS packaging settings.
+     *
+     * @param segmentDurationMs target segment duration; segments are cut at the first keyframe at or after it (default 2000)
+     * @param windowSegments segments kept in the live playlist and in memory (default 6)
+     * @param endGraceMs after the publisher leaves, wait this long for a reconnect before ending the playlist (default 10000)
+     */
+    public record Hls(int segmentDurationMs, int windowSegments, int endGraceMs) {}
+
+    /** The embedded defaults: what {@code scripts/run} uses with no file and no environment. */
+    public static CuecastConfig defaults() {
+        return new CuecastConfig(
+                "./data",
+                "127.0.0.1",
+                new Rtmp("0.0.0.0", 1935, "live", 8 * 1024 * 1024, 4096, 10_000, 20_000),
+                new Http("0.0.0.0", 8080, "*"),
+                new Admin("127.0.0.1", 8081, "", 64 * 1024),
+                new Hls(2000, 6, 10_000));
+    }
+}
