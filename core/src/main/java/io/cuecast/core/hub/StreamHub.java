@@ -20,6 +20,7 @@ public final class StreamHub {
     private volatile StreamState state = StreamState.CREATED;
     private volatile List<Track> tracks = List.of();
     private final Object attachLock = new Object();
+    private final StreamStats stats = new StreamStats(java.time.Instant.now());
 
     /** Creates the hub of {@code streamId} in state CREATED. */
     public StreamHub(String streamId) {
@@ -29,6 +30,11 @@ public final class StreamHub {
     /** The stream this hub carries. */
     public String streamId() {
         return streamId;
+    }
+
+    /** Live figures of this publish session. */
+    public StreamStats stats() {
+        return stats;
     }
 
     /** Current lifecycle state. */

@@ -50,6 +50,11 @@ public final class Bytes {
         return data[index] & 0xff;
     }
 
+    /** Big-endian unsigned 16-bit value at {@code index}. */
+    public int getUnsignedInt16(int index) {
+        return ((data[index] & 0xff) << 8) | (data[index + 1] & 0xff);
+    }
+
     /** A fresh copy of the content. */
     public byte[] toArray() {
         return data.clone();

@@ -1,0 +1,62 @@
+package io.cuecast.ingest.rtmp;
+
+import io.cuecast.core.hub.HubRegistry;
+import io.cuecast.ingest.rtmp.codec.ChunkDecoder;
+import io.cuecast.ingest.rtmp.codec.ChunkEncoder;
+import io.cuecast.ingest.rtmp.codec.HandshakeHandler;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import java.net.InetSocketAddress;
+
+/** Accepts RTMP publishers (Adobe RTMP 1.0) and feeds their streams into hubs. */
+public final class RtmpServer implements AutoCloseable {
+    private final RtmpSettings settings;
+    private final PublishAuthorizer authorizer;
+    private final HubRegistry hubs;
+    private final RtmpMetrics metrics;
+    private Channel channel;
+
+    /** Creates the server; nothing is bound until {@link #start}. */
+    public RtmpServer(RtmpSettings settings, PublishAuthorizer authorizer, HubRegistry hubs, RtmpMetrics metrics) {
+        this.settings = settings;
+        this.authorizer = authorizer;
+        this.hubs = hubs;
+        this.metrics = metrics;
+    }
+
+    /** Binds the port on the given event loops. */
+    public void start(EventLoopGroup boss, EventLoopGroup workers, Class<? extends io.netty.channel.ServerChannel> type)
+            throws InterruptedException {
+        channel = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(type)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast("handshake", new HandshakeHandler())
+                                .addLast("decoder", new ChunkDecoder(settings.maxMessageBytes()))
+                                .addLast("encoder", new ChunkEncoder())
+                                .addLast("connection", new RtmpConnection(settings, authorizer, hubs, metrics));
+                    }
+                })
+                .bind(settings.host(), settings.port()).sync().channel();
+    }
+
+    /** The bound port (useful when configured as 0). */
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        if (channel != null) {
+            channel.close().syncUninterruptibly();
+        }
+    }
+}
