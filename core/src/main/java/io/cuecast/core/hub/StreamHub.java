@@ -20,6 +20,7 @@ public final class StreamHub {
     private volatile StreamState state = StreamState.CREATED;
     private volatile List<Track> tracks = List.of();
     private final Object attachLock = new Object();
+    private volatile Runnable terminator = () -> { };
     private final StreamStats stats = new StreamStats(java.time.Instant.now());
 
     /** Creates the hub of {@code streamId} in state CREATED. */
@@ -30,6 +31,16 @@ public final class StreamHub {
     /** The stream this hub carries. */
     public String streamId() {
         return streamId;
+    }
+
+    /** Sets how {@link #terminate} disconnects the publisher (ingest sets it at publish). */
+    public void terminator(Runnable disconnect) {
+        this.terminator = disconnect;
+    }
+
+    /** Asks the publisher's connection to close, for example because the stream was deleted. */
+    public void terminate() {
+        terminator.run();
     }
 
     /** Live figures of this publish session. */

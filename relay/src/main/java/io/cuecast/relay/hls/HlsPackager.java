@@ -1,0 +1,256 @@
+package io.cuecast.relay.hls;
+
+import io.cuecast.core.hub.StreamReader;
+import io.cuecast.core.media.AacConfig;
+import io.cuecast.core.media.H264Config;
+import io.cuecast.core.media.MediaKind;
+import io.cuecast.core.media.Packet;
+import io.cuecast.core.media.Track;
+import io.cuecast.relay.mp4.FragmentWriter;
+import io.cuecast.relay.mp4.InitSegmentWriter;
+import io.cuecast.relay.mp4.Mp4Track;
+import io.cuecast.relay.mp4.Sample;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cuts one publish session of a stream into CMAF segments of a {@link RenditionTimeline}.
+ *
+ * <p>Segments start on video keyframes: a segment is closed at the first keyframe at or after the
+ * target duration, so every segment is independently decodable. Video is written on a 90 kHz
+ * timescale, AAC on its sample rate with exactly 1024 samples per frame (resynchronised if the
+ * publisher's clock drifts by more than two frames), so durations carry no millisecond rounding.
+ * Runs on the reader executor of the hub, one callback at a time.
+ */
+public final class HlsPackager implements StreamReader {
+    private static final Logger log = LoggerFactory.getLogger(HlsPackager.class);
+    static final int VIDEO_TIMESCALE = 90_000;
+    private static final int AAC_FRAME = 1024;
+    /** A segment that grows past this (no keyframe for far too long) is dropped instead of held. */
+    private static final int MAX_SEGMENT_BYTES = 64 * 1024 * 1024;
+
+    private final String streamId;
+    private final RenditionTimeline timeline;
+    private final long targetTicks;
+    private final Clock clock;
+    private final AtomicLong timelineEnd;
+    private long timelineOffset90k;
+    private boolean sessionStarted;
+    private final LongConsumer onSegment;
+    private final Runnable onEnd;
+
+    private Track video;
+    private Track audio;
+    private int audioRate;
+    private String initName;
+
+    private long baseMs = Long.MIN_VALUE;
+    private Instant baseWall;
+    private final List<Sample> videoSamples = new ArrayList<>();
+    private final List<Sample> audioSamples = new ArrayList<>();
+    private int segmentBytes;
+    private long segmentStart90k = -1;
+    private PendingVideo pendingVideo;
+    private long lastVideoDuration = 3000;
+    private long nextAudioTicks = Long.MIN_VALUE;
+    private long fragmentSequence = 1;
+
+    private record PendingVideo(long dts, int cto, boolean key, io.cuecast.core.media.Bytes data) {}
+
+    /**
+     * @param timelineEnd end of the timeline so far on a 90 kHz clock, shared by the sessions of a
+     *     stream: this session starts where the previous one ended
+     * @param onSegment called with each finished segment's size in bytes
+     * @param onEnd called after the last segment of the session is written
+     */
+    public HlsPackager(String streamId, RenditionTimeline timeline, int segmentDurationMs, Clock clock,
+                       AtomicLong timelineEnd, LongConsumer onSegment, Runnable onEnd) {
+        this.streamId = streamId;
+        this.timeline = timeline;
+        this.targetTicks = segmentDurationMs * 90L;
+        this.clock = clock;
+        this.timelineEnd = timelineEnd;
+        this.onSegment = onSegment;
+        this.onEnd = onEnd;
+    }
+
+    @Override
+    public void onTracks(List<Track> tracks) {
+        if (!sessionStarted) {
+            // Runs after the previous session's packager finished (they share a serial executor).
+            sessionStarted = true;
+            timelineOffset90k = timelineEnd.get();
+            timeline.beginSession();
+        }
+        if (!videoSamples.isEmpty() || !audioSamples.isEmpty() || pendingVideo != null) {
+            flush(true);
+        }
+        video = null;
+        audio = null;
+        List<Mp4Track> mp4 = new ArrayList<>();
+        List<String> codecs = new ArrayList<>();
+        int width = 0, height = 0;
+        for (Track t : tracks) {
+            if (t.kind() == MediaKind.VIDEO && t.config() instanceof H264Config h && video == null) {
+                video = t;
+                mp4.add(new Mp4Track(t.id(), MediaKind.VIDEO, VIDEO_TIMESCALE, h));
+                codecs.add(h.rfc6381());
+                width = h.width();
+                height = h.height();
+            } else if (t.kind() == MediaKind.AUDIO && t.config() instanceof AacConfig a && audio == null) {
+                audio = t;
+                audioRate = a.sampleRate();
+                mp4.add(new Mp4Track(t.id(), MediaKind.AUDIO, audioRate, a));
+                codecs.add(a.rfc6381());
+            }
+        }
+        if (mp4.isEmpty()) {
+            log.warn("stream {}: no H.264 or AAC track to package", streamId);
+            return;
+        }
+        initName = timeline.addInit(InitSegmentWriter.write(mp4),
+                new RenditionInfo("source", String.join(",", codecs), width, height));
+    }
+
+    @Override
+    public void onPacket(Packet p) {
+        if (initName == null) {
+            return;
+        }
+        if (video != null && p.trackId() == video.id()) {
+            onVideo(p);
+        } else if (audio != null && p.trackId() == audio.id()) {
+            onAudio(p);
+        }
+    }
+
+    private long to90k(long ticks, int timescale) {
+        if (baseMs == Long.MIN_VALUE) {
+            baseMs = ticks * 1000 / timescale;
+            baseWall = clock.instant();
+        }
+        return (ticks * 90_000 / timescale) - baseMs * 90 + timelineOffset90k;
+    }
+
+    private void onVideo(Packet p) {
+        long dts = to90k(p.dts(), video.timescale());
+        int cto = (int) (to90k(p.pts(), video.timescale()) - dts);
+        if (pendingVideo != null) {
+            long duration = dts - pendingVideo.dts;
+            if (duration <= 0 || duration > 10L * VIDEO_TIMESCALE) {
+                duration = lastVideoDuration; // non-monotonic or huge gap: keep the cadence
+            }
+            lastVideoDuration = duration;
+            addVideo(pendingVideo, duration);
+        }
+        if (p.keyframe() && segmentStart90k >= 0 && dts - segmentStart90k >= targetTicks) {
+            cut(dts);
+        }
+        pendingVideo = new PendingVideo(dts, cto, p.keyframe(), p.payload());
+    }
+
+    private void addVideo(PendingVideo v, long duration) {
+        if (segmentStart90k < 0) {
+            segmentStart90k = v.dts;
+        }
+        videoSamples.add(new Sample(v.dts, duration, v.cto, v.key, v.data));
+        grow(v.data.length());
+    }
+
+    private void onAudio(Packet p) {
+        long ticks90k = to90k(p.dts(), audio.timescale());
+        long ticks = ticks90k * audioRate / VIDEO_TIMESCALE;
+        if (nextAudioTicks == Long.MIN_VALUE || Math.abs(ticks - nextAudioTicks) > 2L * AAC_FRAME) {
+            nextAudioTicks = ticks;
+        }
+        audioSamples.add(new Sample(nextAudioTicks, AAC_FRAME, 0, true, p.payload()));
+        nextAudioTicks += AAC_FRAME;
+        grow(p.payload().length());
+        if (video == null) {
+            long start = audioSamples.get(0).dts();
+            if (nextAudioTicks - start >= targetTicks * audioRate / VIDEO_TIMESCALE) {
+                cut(nextAudioTicks * VIDEO_TIMESCALE / audioRate);
+            }
+        }
+    }
+
+    private void grow(int bytes) {
+        segmentBytes += bytes;
+        if (segmentBytes > MAX_SEGMENT_BYTES) {
+            log.warn("stream {}: {} bytes without a keyframe; dropping the segment", streamId, segmentBytes);
+            videoSamples.clear();
+            audioSamples.clear();
+            segmentBytes = 0;
+            segmentStart90k = -1;
+        }
+    }
+
+    /** Closes the current segment at {@code end} (90 kHz); audio at or after it moves to the next one. */
+    private void cut(long end) {
+        long audioCut = end * audioRate / VIDEO_TIMESCALE;
+        List<Sample> audioNow = new ArrayList<>();
+        List<Sample> audioLater = new ArrayList<>();
+        for (Sample s : audioSamples) {
+            (video == null || s.dts() < audioCut ? audioNow : audioLater).add(s);
+        }
+        long start = video != null ? segmentStart90k
+                : audioNow.isEmpty() ? end : audioNow.get(0).dts() * VIDEO_TIMESCALE / audioRate;
+        if (start < 0 || (videoSamples.isEmpty() && audioNow.isEmpty())) {
+            return;
+        }
+        List<FragmentWriter.Run> runs = new ArrayList<>(2);
+        if (!videoSamples.isEmpty()) {
+            runs.add(new FragmentWriter.Run(video.id(), videoSamples.get(0).dts(), List.copyOf(videoSamples)));
+        }
+        if (!audioNow.isEmpty()) {
+            runs.add(new FragmentWriter.Run(audio.id(), audioNow.get(0).dts(), audioNow));
+        }
+        byte[] data = FragmentWriter.write(fragmentSequence++, new byte[0], runs);
+        double duration = (end - start) / (double) VIDEO_TIMESCALE;
+        Instant pdt = baseWall.plusNanos((start - timelineOffset90k) * 1_000_000_000L / VIDEO_TIMESCALE);
+        MediaSegment seg = new MediaSegment(timeline.nextSequence(), timeline.nextSegmentName(), duration, pdt,
+                false, initName, videoSamples.size(), data);
+        timeline.add(seg);
+        onSegment.accept(data.length);
+        timelineEnd.set(end);
+        videoSamples.clear();
+        audioSamples.clear();
+        audioSamples.addAll(audioLater);
+        segmentBytes = 0;
+        for (Sample s : audioLater) {
+            segmentBytes += s.data().length();
+        }
+        segmentStart90k = video != null ? end : -1;
+    }
+
+    /** Writes what is buffered as a final, possibly short, segment. */
+    private void flush(boolean keepGoing) {
+        if (pendingVideo != null) {
+            addVideo(pendingVideo, lastVideoDuration);
+            long end = pendingVideo.dts + lastVideoDuration;
+            pendingVideo = null;
+            cut(end);
+        } else if (!audioSamples.isEmpty()) {
+            long end = nextAudioTicks * VIDEO_TIMESCALE / Math.max(1, audioRate);
+            cut(end);
+        }
+        if (!keepGoing) {
+            videoSamples.clear();
+            audioSamples.clear();
+        }
+    }
+
+    @Override
+    public void onEnd() {
+        if (initName != null) {
+            flush(false);
+        }
+        onEnd.run();
+    }
+}

@@ -1,0 +1,67 @@
+package io.cuecast.relay.hls;
+
+import io.cuecast.core.hub.HubRegistry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+
+/** Packages every live stream into HLS and keeps the outputs for the HTTP handler. */
+public final class HlsService {
+    private final HlsSettings settings;
+    private final Clock clock;
+    private final Executor packagers;
+    private final ScheduledExecutorService scheduler;
+    private final MeterRegistry meters;
+    private final Map<String, HlsStream> streams = new ConcurrentHashMap<>();
+
+    /**
+     * @param packagers executor the packagers run on (never a Netty event loop)
+     * @param scheduler runs the end-of-stream grace timers
+     */
+    public HlsService(HubRegistry hubs, HlsSettings settings, Clock clock, Executor packagers,
+                      ScheduledExecutorService scheduler, MeterRegistry meters) {
+        this.settings = settings;
+        this.clock = clock;
+        this.packagers = packagers;
+        this.scheduler = scheduler;
+        this.meters = meters;
+        hubs.onHubCreated(hub -> streams.computeIfAbsent(hub.streamId(), this::newStream)
+                .startSession(hub));
+    }
+
+    private HlsStream newStream(String streamId) {
+        Counter segments = Counter.builder("cuecast.hls.segments").description("HLS segments produced")
+                .tag("stream", streamId).tag("rendition", "source").register(meters);
+        Counter bytes = Counter.builder("cuecast.hls.segment.bytes").description("bytes of HLS segments produced")
+                .baseUnit("bytes").tag("stream", streamId).tag("rendition", "source").register(meters);
+        return new HlsStream(streamId, settings, clock, packagers, scheduler, n -> {
+            segments.increment();
+            bytes.increment(n);
+        });
+    }
+
+    /** The HLS output of {@code streamId}, if it was ever published since start. */
+    public Optional<HlsStream> stream(String streamId) {
+        return Optional.ofNullable(streams.get(streamId));
+    }
+
+    /** Drops the output of a deleted stream. */
+    public void remove(String streamId) {
+        HlsStream s = streams.remove(streamId);
+        if (s != null) {
+            s.close();
+            meters.find("cuecast.hls.segments").tag("stream", streamId).meters().forEach(meters::remove);
+            meters.find("cuecast.hls.segment.bytes").tag("stream", streamId).meters().forEach(meters::remove);
+        }
+    }
+
+    /** The settings in use. */
+    public HlsSettings settings() {
+        return settings;
+    }
+}

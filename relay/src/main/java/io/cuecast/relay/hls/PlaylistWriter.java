@@ -1,0 +1,73 @@
+package io.cuecast.relay.hls;
+
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+
+/** Renders playlists (RFC 8216bis §4.4) from timeline snapshots. */
+public final class PlaylistWriter {
+    /** EXT-X-MAP and fMP4 need protocol version 6 (RFC 8216bis §4.4.4.5, §8). */
+    static final int VERSION = 6;
+
+    private PlaylistWriter() {
+    }
+
+    /** A media playlist. */
+    public static String media(RenditionTimeline.Snapshot s) {
+        StringBuilder sb = new StringBuilder(256 + s.segments().size() * 96);
+        sb.append("#EXTM3U\n");
+        sb.append("#EXT-X-VERSION:").append(VERSION).append('\n');
+        sb.append("#EXT-X-TARGETDURATION:").append(s.targetDuration()).append('\n');
+        sb.append("#EXT-X-MEDIA-SEQUENCE:").append(s.firstSequence()).append('\n');
+        if (s.discontinuitySequence() > 0) {
+            sb.append("#EXT-X-DISCONTINUITY-SEQUENCE:").append(s.discontinuitySequence()).append('\n');
+        }
+        sb.append("#EXT-X-INDEPENDENT-SEGMENTS\n");
+        String map = null;
+        for (MediaSegment seg : s.segments()) {
+            if (seg.discontinuity() && map != null) {
+                sb.append("#EXT-X-DISCONTINUITY\n");
+            }
+            if (!seg.initName().equals(map)) {
+                map = seg.initName();
+                sb.append("#EXT-X-MAP:URI=\"").append(map).append("\"\n");
+            }
+            sb.append("#EXT-X-PROGRAM-DATE-TIME:")
+                    .append(DateTimeFormatter.ISO_INSTANT.format(seg.programDateTime().truncatedTo(ChronoUnit.MILLIS)))
+                    .append('\n');
+            sb.append("#EXTINF:").append(String.format(Locale.ROOT, "%.3f", seg.durationSeconds())).append(",\n");
+            sb.append(seg.name()).append('\n');
+        }
+        if (s.ended()) {
+            sb.append("#EXT-X-ENDLIST\n");
+        }
+        return sb.toString();
+    }
+
+    /** One variant of the multivariant playlist. */
+    public record Variant(RenditionInfo info, long peakBandwidth, long averageBandwidth, double frameRate) {}
+
+    /** The multivariant playlist (§4.4.6.2), each variant at {@code NAME/index.m3u8}. */
+    public static String multivariant(List<Variant> variants) {
+        StringBuilder sb = new StringBuilder(256);
+        sb.append("#EXTM3U\n");
+        sb.append("#EXT-X-VERSION:").append(VERSION).append('\n');
+        sb.append("#EXT-X-INDEPENDENT-SEGMENTS\n");
+        for (Variant v : variants) {
+            sb.append("#EXT-X-STREAM-INF:BANDWIDTH=").append(v.peakBandwidth());
+            if (v.averageBandwidth() > 0) {
+                sb.append(",AVERAGE-BANDWIDTH=").append(v.averageBandwidth());
+            }
+            sb.append(",CODECS=\"").append(v.info().codecs()).append('"');
+            if (v.info().width() > 0) {
+                sb.append(",RESOLUTION=").append(v.info().width()).append('x').append(v.info().height());
+            }
+            if (v.frameRate() > 0) {
+                sb.append(",FRAME-RATE=").append(String.format(Locale.ROOT, "%.3f", v.frameRate()));
+            }
+            sb.append('\n').append(v.info().name()).append("/index.m3u8\n");
+        }
+        return sb.toString();
+    }
+}

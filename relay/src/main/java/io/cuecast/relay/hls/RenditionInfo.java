@@ -1,0 +1,11 @@
+package io.cuecast.relay.hls;
+
+/**
+ * What the multivariant playlist says about a rendition.
+ *
+ * @param name path segment of the rendition, for example {@code source}
+ * @param codecs RFC 6381 codec list for CODECS
+ * @param width picture width, 0 for audio-only
+ * @param height picture height, 0 for audio-only
+ */
+public record RenditionInfo(String name, String codecs, int width, int height) {}

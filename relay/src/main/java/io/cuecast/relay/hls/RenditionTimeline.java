@@ -1,0 +1,168 @@
+package io.cuecast.relay.hls;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The sliding window of one rendition's segments. One packager writes (under this object's lock);
+ * HTTP handlers read an immutable {@link Snapshot} without locking, so a playlist request never
+ * waits for the packager.
+ */
+public final class RenditionTimeline {
+    /**
+     * An immutable view of the window at one moment.
+     *
+     * @param info codecs and resolution of the current init segment
+     * @param segments the live window, oldest first
+     * @param firstSequence media sequence number of the first listed segment
+     * @param discontinuitySequence EXT-X-DISCONTINUITY-SEQUENCE
+     * @param targetDuration EXT-X-TARGETDURATION
+     * @param ended true once EXT-X-ENDLIST is due
+     */
+    public record Snapshot(RenditionInfo info, List<MediaSegment> segments, long firstSequence,
+                           long discontinuitySequence, int targetDuration, boolean ended) {}
+
+    private final String tag;
+    private final int window;
+    private final int configuredTarget;
+    private final Map<String, byte[]> inits = new HashMap<>();
+    private final List<MediaSegment> segments = new ArrayList<>();
+    /** Segments that just left the window stay fetchable this long (one), for players mid-download. */
+    private MediaSegment retired;
+    private long nextSequence;
+    private long discontinuitySequence;
+    private int targetDuration;
+    private int initVersion;
+    private String currentInit;
+    private RenditionInfo info;
+    private boolean pendingDiscontinuity;
+    private volatile Snapshot snapshot;
+    private volatile String playlistText;
+    private final CompletableFuture<Void> firstSegment = new CompletableFuture<>();
+
+    /**
+     * @param tag a short token unique to this timeline, put into every URI so a restarted server
+     *     never serves different bytes under a URI a CDN has cached
+     * @param window segments listed
+     * @param targetSeconds configured target duration, rounded up
+     */
+    public RenditionTimeline(String tag, int window, int targetSeconds) {
+        this.tag = tag;
+        this.window = window;
+        this.configuredTarget = targetSeconds;
+        this.targetDuration = targetSeconds;
+    }
+
+    /** Registers a new init segment; following segments reference it. Returns its URI. */
+    public synchronized String addInit(byte[] init, RenditionInfo newInfo) {
+        String name = "init-" + tag + "-" + initVersion++ + ".mp4";
+        // Keep only inits still referenced, plus the new one.
+        inits.keySet().removeIf(n -> segments.stream().noneMatch(s -> s.initName().equals(n))
+                && (retired == null || !retired.initName().equals(n)));
+        inits.put(name, init);
+        currentInit = name;
+        info = newInfo;
+        publish(false);
+        return name;
+    }
+
+    /** The next segment starts a new publish session (EXT-X-DISCONTINUITY) unless it is the first. */
+    public synchronized void beginSession() {
+        pendingDiscontinuity = nextSequence > 0;
+        if (snapshot != null && snapshot.ended()) {
+            publish(false);
+        }
+    }
+
+    /** Media sequence number the next segment will get. */
+    public synchronized long nextSequence() {
+        return nextSequence;
+    }
+
+    /** Name the next segment will get. */
+    public synchronized String nextSegmentName() {
+        return tag + "-" + nextSequence + ".m4s";
+    }
+
+    /** URI of the current init segment. */
+    public synchronized String currentInit() {
+        return currentInit;
+    }
+
+    /** Appends a finished segment and slides the window. */
+    public synchronized void add(MediaSegment s) {
+        boolean discontinuity = pendingDiscontinuity;
+        pendingDiscontinuity = false;
+        MediaSegment seg = discontinuity && !s.discontinuity()
+                ? new MediaSegment(s.sequence(), s.name(), s.durationSeconds(), s.programDateTime(), true,
+                        s.initName(), s.videoFrames(), s.data())
+                : s;
+        segments.add(seg);
+        nextSequence = seg.sequence() + 1;
+        targetDuration = Math.max(targetDuration, (int) Math.round(seg.durationSeconds()));
+        while (segments.size() > window) {
+            retired = segments.remove(0);
+            if (retired.discontinuity()) {
+                discontinuitySequence++;
+            }
+        }
+        publish(false);
+        firstSegment.complete(null);
+    }
+
+    /** Marks the playlist ended (EXT-X-ENDLIST). */
+    public synchronized void end() {
+        publish(true);
+    }
+
+    private void publish(boolean ended) {
+        long first = segments.isEmpty() ? nextSequence : segments.get(0).sequence();
+        snapshot = new Snapshot(info, List.copyOf(segments), first, discontinuitySequence,
+                Math.max(configuredTarget, targetDuration), ended);
+        playlistText = null;
+    }
+
+    /** The current window; null before the first init segment. */
+    public Snapshot snapshot() {
+        return snapshot;
+    }
+
+    /** The media playlist text of the current snapshot, rendered once per change. */
+    public String playlist() {
+        String text = playlistText;
+        if (text == null) {
+            Snapshot s = snapshot;
+            text = s == null ? null : PlaylistWriter.media(s);
+            playlistText = text;
+        }
+        return text;
+    }
+
+    /** Completes when the first segment exists. */
+    public CompletableFuture<Void> firstSegment() {
+        return firstSegment;
+    }
+
+    /** Bytes of a segment or init segment by URI, or null when unknown or expired. */
+    public byte[] resource(String name) {
+        if (name.startsWith("init-")) {
+            synchronized (this) {
+                return inits.get(name);
+            }
+        }
+        Snapshot s = snapshot;
+        if (s != null) {
+            for (MediaSegment seg : s.segments()) {
+                if (seg.name().equals(name)) {
+                    return seg.data();
+                }
+            }
+        }
+        synchronized (this) {
+            return retired != null && retired.name().equals(name) ? retired.data() : null;
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package io.cuecast.server;
+
+import io.cuecast.config.CuecastConfig;
+import io.cuecast.core.hub.HubRegistry;
+import io.cuecast.ingest.rtmp.RtmpMetrics;
+import io.cuecast.ingest.rtmp.RtmpServer;
+import io.cuecast.ingest.rtmp.RtmpSettings;
+import io.cuecast.relay.hls.HlsHttpHandler;
+import io.cuecast.relay.hls.HlsService;
+import io.cuecast.relay.hls.HlsSettings;
+import io.cuecast.server.admin.AdminApiHandler;
+import io.cuecast.server.store.StreamKeyIndex;
+import io.cuecast.server.store.StreamStore;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Wires every part of Cuecast together and owns their lifecycle. */
+public final class CuecastServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CuecastServer.class);
+
+    private final CuecastConfig config;
+    private final Clock clock;
+    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final HubRegistry hubs = new HubRegistry();
+    private final StreamKeyIndex keys = new StreamKeyIndex();
+    private StreamStore store;
+    private AdminToken token;
+    private StreamService streams;
+    private HlsService hls;
+    private RtmpServer rtmp;
+    private Channel httpChannel;
+    private Channel adminChannel;
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private ExecutorService packagers;
+    private ExecutorService blocking;
+    private ScheduledExecutorService scheduler;
+    private JvmGcMetrics gcMetrics;
+
+    /** A server for {@code config}; nothing runs until {@link #start}. */
+    public CuecastServer(CuecastConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** Opens the database and binds every port. */
+    public CuecastServer start() throws InterruptedException {
+        Path dataDir = Path.of(config.dataDir());
+        store = new StreamStore(dataDir);
+        token = AdminToken.resolve(config.admin().token(), dataDir);
+
+        new JvmMemoryMetrics().bindTo(meters);
+        gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        new ClassLoaderMetrics().bindTo(meters);
+        new ProcessorMetrics().bindTo(meters);
+        new UptimeMetrics().bindTo(meters);
+
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> serverType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        boss = new MultiThreadIoEventLoopGroup(1, threads("cuecast-accept", false), io);
+        workers = new MultiThreadIoEventLoopGroup(0, threads("cuecast-io", false), io);
+        packagers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                threads("cuecast-packager", true));
+        blocking = Executors.newFixedThreadPool(4, threads("cuecast-blocking", true));
+        scheduler = Executors.newSingleThreadScheduledExecutor(threads("cuecast-scheduler", true));
+
+        StreamMeters streamMeters = new StreamMeters(meters);
+        hubs.onHubCreated(streamMeters::attach);
+        CuecastConfig.Hls h = config.hls();
+        hls = new HlsService(hubs, new HlsSettings(h.segmentDurationMs(), h.windowSegments(), h.endGraceMs(),
+                config.http().corsOrigin()), clock, packagers, scheduler, meters);
+        streams = new StreamService(store, keys, hubs, hls, clock, this::urls, streamMeters::remove);
+
+        CuecastConfig.Rtmp r = config.rtmp();
+        rtmp = new RtmpServer(new RtmpSettings(r.host(), r.port(), r.app(), r.maxMessageBytes(), r.outChunkSize(),
+                r.handshakeTimeoutMs(), r.idleTimeoutMs()), keys, hubs, new RtmpMetrics(meters));
+        rtmp.start(boss, workers, serverType);
+
+        HlsHttpHandler hlsHandler = new HlsHttpHandler(hls, meters);
+        httpChannel = HttpServers.bind(config.http().host(), config.http().port(), boss, workers, serverType,
+                8 * 1024, () -> List.of(hlsHandler));
+        AdminApiHandler admin = new AdminApiHandler(streams, token.value(), blocking, meters::scrape);
+        adminChannel = HttpServers.bind(config.admin().host(), config.admin().port(), boss, workers, serverType,
+                config.admin().maxBodyBytes(), () -> List.of(admin));
+        log.info("started (transport {}): rtmp {}, http {}, admin {}", epoll ? "epoll" : "nio", rtmpPort(), httpPort(),
+                adminPort());
+        return this;
+    }
+
+    private static ThreadFactory threads(String prefix, boolean daemon) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(daemon);
+            return t;
+        };
+    }
+
+    /** The public URLs with the bound ports. */
+    public StreamService.Urls urls() {
+        return new StreamService.Urls("rtmp://" + config.publicHost() + ":" + rtmpPort() + "/" + config.rtmp().app(),
+                "http://" + config.publicHost() + ":" + httpPort());
+    }
+
+    public int rtmpPort() {
+        return rtmp.port();
+    }
+
+    public int httpPort() {
+        return ((InetSocketAddress) httpChannel.localAddress()).getPort();
+    }
+
+    public int adminPort() {
+        return ((InetSocketAddress) adminChannel.localAddress()).getPort();
+    }
+
+    /** The admin token in use. */
+    public AdminToken adminToken() {
+        return token;
+    }
+
+    /** The admin base URL. */
+    public String adminUrl() {
+        return "http://" + (config.admin().host().equals("0.0.0.0") ? config.publicHost() : config.admin().host())
+                + ":" + adminPort();
+    }
+
+    /** Stops accepting, ends every live stream, and releases every resource. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (boss == null) {
+            return;
+        }
+        log.info("stopping");
+        if (rtmp != null) {
+            rtmp.close();
+        }
+        for (Channel c : new Channel[] {httpChannel, adminChannel}) {
+            if (c != null) {
+                c.close().syncUninterruptibly();
+            }
+        }
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        for (ExecutorService e : new ExecutorService[] {packagers, blocking, scheduler}) {
+            e.shutdown();
+        }
+        try {
+            packagers.awaitTermination(2, TimeUnit.SECONDS);
+            blocking.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        store.close();
+        if (gcMetrics != null) {
+            gcMetrics.close();
+        }
+        meters.close();
+        boss = null;
+        log.info("stopped");
+    }
+}

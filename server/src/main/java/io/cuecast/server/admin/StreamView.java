@@ -1,0 +1,42 @@
+package io.cuecast.server.admin;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * A stream as the admin API shows it.
+ *
+ * @param id stream id
+ * @param name label
+ * @param streamKey the secret to paste into OBS "Stream Key"
+ * @param rtmpServer what to paste into OBS "Server"
+ * @param rtmpUrl server and key in one URL, for ffmpeg
+ * @param playbackUrl the multivariant playlist
+ * @param createdAt ISO-8601 creation time
+ * @param live whether a publisher is attached now
+ * @param ingest live figures, null when not live
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record StreamView(String id, String name, String streamKey, String rtmpServer, String rtmpUrl,
+                         String playbackUrl, String createdAt, boolean live, Ingest ingest) {
+    /**
+     * What the publisher sends.
+     *
+     * @param since ISO-8601 start of the publish session
+     * @param videoCodec RFC 6381 codec string of the video track, empty when none
+     * @param audioCodec RFC 6381 codec string of the audio track, empty when none
+     * @param width picture width
+     * @param height picture height
+     * @param fps frames per second
+     * @param bitrateKbps ingest bitrate over the last seconds
+     * @param keyframeIntervalMs distance between the last two keyframes
+     * @param bytes bytes received
+     * @param videoFrames video frames received
+     * @param audioFrames audio frames received
+     * @param droppedPackets packets readers dropped because they were too slow
+     * @param encoder the encoder name from onMetaData
+     * @param remoteAddress the publisher's address
+     */
+    public record Ingest(String since, String videoCodec, String audioCodec, int width, int height, double fps,
+                         long bitrateKbps, long keyframeIntervalMs, long bytes, long videoFrames, long audioFrames,
+                         long droppedPackets, String encoder, String remoteAddress) {}
+}

@@ -1,0 +1,128 @@
+package io.cuecast.server.store;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Streams and their keys in an embedded SQLite file ({@code cuecast.db} in the data directory).
+ * WAL journal with full sync, so a row acknowledged to the API survives {@code kill -9}. Every call
+ * blocks on disk: never call it from a Netty event loop.
+ */
+public final class StreamStore implements AutoCloseable {
+    private static final int SCHEMA_VERSION = 1;
+    private final Connection db;
+
+    /** Opens (and creates or migrates) the database in {@code dataDir}. */
+    public StreamStore(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+            db = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("cuecast.db").toAbsolutePath());
+            try (Statement s = db.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA synchronous=FULL");
+                s.execute("PRAGMA busy_timeout=5000");
+                int version;
+                try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+                    version = rs.next() ? rs.getInt(1) : 0;
+                }
+                if (version > SCHEMA_VERSION) {
+                    throw new StoreException("database schema " + version + " is newer than this Cuecast ("
+                            + SCHEMA_VERSION + "); refusing to touch it");
+                }
+                if (version < 1) {
+                    s.execute("CREATE TABLE IF NOT EXISTS streams (id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+                            + " stream_key TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL)");
+                    s.execute("PRAGMA user_version=" + SCHEMA_VERSION);
+                }
+            }
+        } catch (SQLException | java.io.IOException e) {
+            throw new StoreException("cannot open the database in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Inserts a stream. */
+    public synchronized void insert(StreamRecord r) {
+        try (PreparedStatement ps = db.prepareStatement(
+                "INSERT INTO streams (id, name, stream_key, created_at) VALUES (?, ?, ?, ?)")) {
+            ps.setString(1, r.id());
+            ps.setString(2, r.name());
+            ps.setString(3, r.streamKey());
+            ps.setString(4, r.createdAt().toString());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("cannot insert stream " + r.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** All streams, oldest first. */
+    public synchronized List<StreamRecord> list() {
+        try (PreparedStatement ps = db.prepareStatement(
+                "SELECT id, name, stream_key, created_at FROM streams ORDER BY created_at, id");
+             ResultSet rs = ps.executeQuery()) {
+            List<StreamRecord> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(read(rs));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("cannot list streams: " + e.getMessage(), e);
+        }
+    }
+
+    /** One stream by id. */
+    public synchronized Optional<StreamRecord> get(String id) {
+        try (PreparedStatement ps = db.prepareStatement(
+                "SELECT id, name, stream_key, created_at FROM streams WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read stream " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Replaces a stream's key; false when the stream does not exist. */
+    public synchronized boolean updateKey(String id, String newKey) {
+        try (PreparedStatement ps = db.prepareStatement("UPDATE streams SET stream_key = ? WHERE id = ?")) {
+            ps.setString(1, newKey);
+            ps.setString(2, id);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StoreException("cannot update stream " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes a stream; false when it did not exist. */
+    public synchronized boolean delete(String id) {
+        try (PreparedStatement ps = db.prepareStatement("DELETE FROM streams WHERE id = ?")) {
+            ps.setString(1, id);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StoreException("cannot delete stream " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static StreamRecord read(ResultSet rs) throws SQLException {
+        return new StreamRecord(rs.getString(1), rs.getString(2), rs.getString(3), Instant.parse(rs.getString(4)));
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            db.close();
+        } catch (SQLException e) {
+            throw new StoreException("cannot close the database: " + e.getMessage(), e);
+        }
+    }
+}
