@@ -36,6 +36,7 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
     private final Map<Integer, ChunkStream> streams = new HashMap<>();
     private int chunkSize = RtmpLimits.DEFAULT_CHUNK_SIZE;
     private long bytesRead;
+    private boolean failed;
 
     /** @param maxMessageBytes largest message we reassemble; bigger ones are a violation */
     public ChunkDecoder(int maxMessageBytes) {
@@ -54,6 +55,10 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (failed) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
         while (in.isReadable()) {
             int start = in.readerIndex();
             RtmpMessage message;
@@ -62,6 +67,10 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
             } catch (NeedMore e) {
                 in.readerIndex(start);
                 return;
+            } catch (RtmpProtocolException e) {
+                failed = true;
+                in.skipBytes(in.readableBytes()); // the stream cannot be resynchronised
+                throw e;
             }
             bytesRead += in.readerIndex() - start;
             if (message != null) {

@@ -38,6 +38,7 @@ public final class HandshakeHandler extends ByteToMessageDecoder {
             int version = in.getUnsignedByte(in.readerIndex());
             // §5.2.2: 3 is plain RTMP; 6 would be RTMPE, which we do not offer.
             if (version != Handshake.VERSION) {
+                in.skipBytes(in.readableBytes()); // nothing more of this connection is worth reading
                 throw new RtmpProtocolException("handshake: C0 version " + version + " is not " + Handshake.VERSION
                         + " (RTMPE/RTMPT are not supported)");
             }
