@@ -232,8 +232,14 @@ public final class HlsPackager implements StreamReader {
     /** Writes what is buffered as a final, possibly short, segment. */
     private void flush(boolean keepGoing) {
         if (pendingVideo != null) {
-            addVideo(pendingVideo, lastVideoDuration);
-            long end = pendingVideo.dts + lastVideoDuration;
+            // The last frame has no successor: give it the segment's mean frame duration, which
+            // millisecond-rounded RTMP timestamps make more accurate than the last single delta.
+            long duration = lastVideoDuration;
+            if (!videoSamples.isEmpty()) {
+                duration = Math.max(1, (pendingVideo.dts - videoSamples.get(0).dts()) / videoSamples.size());
+            }
+            addVideo(pendingVideo, duration);
+            long end = pendingVideo.dts + duration;
             pendingVideo = null;
             cut(end);
         } else if (!audioSamples.isEmpty()) {

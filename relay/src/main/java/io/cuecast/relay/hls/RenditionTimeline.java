@@ -59,11 +59,9 @@ public final class RenditionTimeline {
     /** Registers a new init segment; following segments reference it. Returns its URI. */
     public synchronized String addInit(byte[] init, RenditionInfo newInfo) {
         String name = "init-" + tag + "-" + initVersion++ + ".mp4";
-        // Keep only inits still referenced, plus the new one.
-        inits.keySet().removeIf(n -> segments.stream().noneMatch(s -> s.initName().equals(n))
-                && (retired == null || !retired.initName().equals(n)));
         inits.put(name, init);
         currentInit = name;
+        pruneInits();
         info = newInfo;
         publish(false);
         return name;
@@ -109,8 +107,16 @@ public final class RenditionTimeline {
                 discontinuitySequence++;
             }
         }
+        pruneInits();
         publish(false);
         firstSegment.complete(null);
+    }
+
+    /** Keeps only the init segments a listed or retired segment needs, plus the current one. */
+    private void pruneInits() {
+        inits.keySet().removeIf(n -> !n.equals(currentInit)
+                && segments.stream().noneMatch(s -> s.initName().equals(n))
+                && (retired == null || !retired.initName().equals(n)));
     }
 
     /** Marks the playlist ended (EXT-X-ENDLIST). */

@@ -1,0 +1,122 @@
+package io.cuecast.relay.hls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cuecast.core.media.AacConfig;
+import io.cuecast.core.media.Bytes;
+import io.cuecast.core.media.H264Config;
+import io.cuecast.core.media.MediaKind;
+import io.cuecast.core.media.Packet;
+import io.cuecast.core.media.Track;
+import io.cuecast.relay.mp4.Boxes;
+import io.cuecast.relay.mp4.InitSegmentWriterTest;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** Feeds the packager a synthetic 30 fps + 48 kHz AAC session, socket-free, on a fixed clock. */
+class HlsPackagerTest {
+    static final Track VIDEO = new Track(1, MediaKind.VIDEO, 1000, H264Config.parse(InitSegmentWriterTest.RECORD));
+    static final Track AUDIO = new Track(2, MediaKind.AUDIO, 1000, AacConfig.parse(Bytes.ofHex("1190")));
+    static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+
+    final RenditionTimeline timeline = new RenditionTimeline("t", 6, 2);
+    final AtomicLong timelineEnd = new AtomicLong();
+    final List<Long> segmentSizes = new ArrayList<>();
+    int ends;
+
+    HlsPackager packager() {
+        return new HlsPackager("s", timeline, 2000, Clock.fixed(T0, ZoneOffset.UTC), timelineEnd,
+                segmentSizes::add, () -> ends++);
+    }
+
+    /** Publishes {@code seconds} of media starting at {@code startMs}: keyframe every {@code gopFrames}. */
+    static void feed(HlsPackager p, long startMs, int seconds, int gopFrames) {
+        int frames = seconds * 30;
+        int audioFrames = (int) (seconds * 48000L / 1024);
+        int a = 0;
+        for (int f = 0; f < frames; f++) {
+            long ms = startMs + Math.round(f * 1000.0 / 30);
+            while (a < audioFrames && Math.round(a * 1024 * 1000.0 / 48000) + startMs <= ms) {
+                long ams = startMs + Math.round(a * 1024 * 1000.0 / 48000);
+                p.onPacket(new Packet(2, ams, ams, true, Bytes.ofHex("21")));
+                a++;
+            }
+            boolean key = f % gopFrames == 0;
+            p.onPacket(new Packet(1, ms, ms, key, Bytes.ofHex(key ? "00000001 65" : "00000001 41")));
+        }
+    }
+
+    @Test
+    void cutsOnKeyframesAtTheTargetDuration() {
+        HlsPackager p = packager();
+        p.onTracks(List.of(VIDEO, AUDIO));
+        feed(p, 5000, 10, 30); // keyframe every second, target 2 s
+        p.onEnd();
+        RenditionTimeline.Snapshot s = timeline.snapshot();
+        assertThat(s.segments()).hasSize(5);
+        assertThat(s.segments()).extracting(MediaSegment::durationSeconds).allSatisfy(d ->
+                assertThat(d).isCloseTo(2.0, org.assertj.core.data.Offset.offset(0.0011)));
+        double total = s.segments().stream().mapToDouble(MediaSegment::durationSeconds).sum();
+        assertThat(total).isCloseTo(10.0, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(s.segments()).extracting(MediaSegment::videoFrames).containsOnly(60);
+        assertThat(s.segments().get(0).programDateTime()).isEqualTo(T0);
+        assertThat(s.segments().get(1).programDateTime()).isEqualTo(T0.plusSeconds(2));
+        assertThat(segmentSizes).hasSize(5);
+        assertThat(ends).isEqualTo(1);
+        // Every segment is moof+mdat with a video and an audio run; the first sample is a keyframe.
+        for (MediaSegment seg : s.segments()) {
+            assertThat(Boxes.paths(seg.data())).containsExactly("moof", "moof/mfhd", "moof/traf", "moof/traf/tfhd",
+                    "moof/traf/tfdt", "moof/traf/trun", "moof/traf", "moof/traf/tfhd", "moof/traf/tfdt",
+                    "moof/traf/trun", "mdat");
+        }
+    }
+
+    @Test
+    void longGopsMakeLongerSegmentsNeverSplitAGop() {
+        HlsPackager p = packager();
+        p.onTracks(List.of(VIDEO, AUDIO));
+        feed(p, 0, 12, 90); // keyframe every 3 s, target 2 s
+        p.onEnd();
+        assertThat(timeline.snapshot().segments()).extracting(MediaSegment::durationSeconds).hasSize(4)
+                .allSatisfy(d -> assertThat(d).isCloseTo(3.0, org.assertj.core.data.Offset.offset(0.002)));
+        assertThat(timeline.snapshot().targetDuration()).isEqualTo(3);
+    }
+
+    @Test
+    void aReconnectContinuesTheTimelineAfterADiscontinuity() {
+        HlsPackager first = packager();
+        first.onTracks(List.of(VIDEO, AUDIO));
+        feed(first, 0, 4, 60);
+        first.onEnd();
+        HlsPackager second = packager();
+        second.onTracks(List.of(VIDEO, AUDIO));
+        feed(second, 0, 4, 60); // the new publisher's clock starts at zero again
+        second.onEnd();
+        RenditionTimeline.Snapshot s = timeline.snapshot();
+        assertThat(s.segments()).extracting(MediaSegment::discontinuity).containsExactly(false, false, true, false);
+        assertThat(s.segments()).extracting(MediaSegment::sequence).containsExactly(0L, 1L, 2L, 3L);
+        // within a millisecond per session: RTMP timestamps are whole milliseconds
+        assertThat(timelineEnd.get()).isCloseTo(8 * 90_000L, org.assertj.core.data.Offset.offset(180L));
+        assertThat(timeline.playlist()).contains("#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI=\"init-t-1.mp4\"");
+    }
+
+    @Test
+    void audioOnlyStreamsAreCutOnTime() {
+        HlsPackager p = packager();
+        p.onTracks(List.of(AUDIO));
+        for (int a = 0; a < 48000 * 5 / 1024; a++) {
+            long ms = Math.round(a * 1024 * 1000.0 / 48000);
+            p.onPacket(new Packet(2, ms, ms, true, Bytes.ofHex("21")));
+        }
+        p.onEnd();
+        List<MediaSegment> segs = timeline.snapshot().segments();
+        assertThat(segs).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(segs.get(0).durationSeconds()).isCloseTo(2.0, org.assertj.core.data.Offset.offset(0.03));
+        assertThat(timeline.snapshot().info().codecs()).isEqualTo("mp4a.40.2");
+    }
+}

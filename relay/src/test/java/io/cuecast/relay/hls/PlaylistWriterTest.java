@@ -1,0 +1,75 @@
+package io.cuecast.relay.hls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PlaylistWriterTest {
+    static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+
+    static MediaSegment seg(long n, double duration, boolean disc, String init) {
+        return new MediaSegment(n, "t-" + n + ".m4s", duration, T0.plusMillis(n * 2000), disc, init, 60, new byte[10]);
+    }
+
+    @Test
+    void mediaPlaylistExactText() {
+        RenditionTimeline.Snapshot s = new RenditionTimeline.Snapshot(
+                new RenditionInfo("source", "avc1.64001f,mp4a.40.2", 1280, 720),
+                List.of(seg(4, 2.0, false, "init-t-0.mp4"), seg(5, 2.002, false, "init-t-0.mp4"),
+                        seg(6, 1.5, true, "init-t-1.mp4")),
+                4, 0, 2, false);
+        assertThat(PlaylistWriter.media(s)).isEqualTo("""
+                #EXTM3U
+                #EXT-X-VERSION:6
+                #EXT-X-TARGETDURATION:2
+                #EXT-X-MEDIA-SEQUENCE:4
+                #EXT-X-INDEPENDENT-SEGMENTS
+                #EXT-X-MAP:URI="init-t-0.mp4"
+                #EXT-X-PROGRAM-DATE-TIME:2026-11-26T10:00:08Z
+                #EXTINF:2.000,
+                t-4.m4s
+                #EXT-X-PROGRAM-DATE-TIME:2026-11-26T10:00:10Z
+                #EXTINF:2.002,
+                t-5.m4s
+                #EXT-X-DISCONTINUITY
+                #EXT-X-MAP:URI="init-t-1.mp4"
+                #EXT-X-PROGRAM-DATE-TIME:2026-11-26T10:00:12Z
+                #EXTINF:1.500,
+                t-6.m4s
+                """);
+    }
+
+    @Test
+    void endedPlaylistWithDiscontinuitySequence() {
+        RenditionTimeline.Snapshot s = new RenditionTimeline.Snapshot(null,
+                List.of(seg(9, 4.0, false, "init-t-1.mp4")), 9, 2, 4, true);
+        assertThat(PlaylistWriter.media(s)).isEqualTo("""
+                #EXTM3U
+                #EXT-X-VERSION:6
+                #EXT-X-TARGETDURATION:4
+                #EXT-X-MEDIA-SEQUENCE:9
+                #EXT-X-DISCONTINUITY-SEQUENCE:2
+                #EXT-X-INDEPENDENT-SEGMENTS
+                #EXT-X-MAP:URI="init-t-1.mp4"
+                #EXT-X-PROGRAM-DATE-TIME:2026-11-26T10:00:18Z
+                #EXTINF:4.000,
+                t-9.m4s
+                #EXT-X-ENDLIST
+                """);
+    }
+
+    @Test
+    void multivariantExactText() {
+        String text = PlaylistWriter.multivariant(List.of(new PlaylistWriter.Variant(
+                new RenditionInfo("source", "avc1.64001f,mp4a.40.2", 1280, 720), 2_900_000, 2_650_000, 30.0)));
+        assertThat(text).isEqualTo("""
+                #EXTM3U
+                #EXT-X-VERSION:6
+                #EXT-X-INDEPENDENT-SEGMENTS
+                #EXT-X-STREAM-INF:BANDWIDTH=2900000,AVERAGE-BANDWIDTH=2650000,CODECS="avc1.64001f,mp4a.40.2",RESOLUTION=1280x720,FRAME-RATE=30.000
+                source/index.m3u8
+                """);
+    }
+}
