@@ -96,6 +96,7 @@ public final class HlsPackager implements StreamReader {
         List<Mp4Track> mp4 = new ArrayList<>();
         List<String> codecs = new ArrayList<>();
         int width = 0, height = 0;
+        double frameRate = 0;
         for (Track t : tracks) {
             if (t.kind() == MediaKind.VIDEO && t.config() instanceof H264Config h && video == null) {
                 video = t;
@@ -103,6 +104,7 @@ public final class HlsPackager implements StreamReader {
                 codecs.add(h.rfc6381());
                 width = h.width();
                 height = h.height();
+                frameRate = h.sps().frameRate();
             } else if (t.kind() == MediaKind.AUDIO && t.config() instanceof AacConfig a && audio == null) {
                 audio = t;
                 audioRate = a.sampleRate();
@@ -115,7 +117,7 @@ public final class HlsPackager implements StreamReader {
             return;
         }
         initName = timeline.addInit(InitSegmentWriter.write(mp4),
-                new RenditionInfo("source", String.join(",", codecs), width, height));
+                new RenditionInfo("source", String.join(",", codecs), width, height, frameRate));
     }
 
     @Override

@@ -122,7 +122,8 @@ public final class HlsStream {
             frames += seg.videoFrames();
         }
         long average = seconds > 0 ? (long) (total * 8 / seconds) : 0;
-        double fps = seconds > 0 && frames > 0 ? Math.round(frames / seconds * 1000) / 1000.0 : 0;
+        double fps = s.info().frameRate() > 0 ? s.info().frameRate()
+                : FrameRates.snap(seconds > 0 ? frames / seconds : 0);
         return PlaylistWriter.multivariant(List.of(new PlaylistWriter.Variant(s.info(), peak, average, fps)));
     }
 }
