@@ -46,6 +46,7 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
     private final RtmpMetrics metrics;
     private ChannelHandlerContext ctx;
     private boolean handshakeDone;
+    private boolean violated;
     private String app;
     private StreamHub hub;
     private FlvIngest ingest;
@@ -77,7 +78,7 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         metrics.connectionClosed();
-        if (!handshakeDone) {
+        if (!handshakeDone && !violated) {
             log.info("rtmp {}: connection closed before the handshake completed (truncated handshake)", remote());
         }
         publishDeadline.cancel(false);
@@ -100,6 +101,7 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (root instanceof RtmpProtocolException) {
+            violated = true;
             metrics.violation();
             log.warn("rtmp {}: protocol violation, closing connection: {}", remote(), root.getMessage());
         } else if (root instanceof java.io.IOException) {
