@@ -8,18 +8,19 @@ final class FrameRates {
     }
 
     /**
-     * The nominal rate within 0.5 % of {@code measured}, else the measurement to three decimals.
+     * The nearest nominal rate within 0.5 % of {@code measured}, else the measurement to three decimals.
      * Measured rates drift a little because RTMP timestamps are whole milliseconds.
      */
     static double snap(double measured) {
         if (measured <= 0) {
             return 0;
         }
+        double best = 0;
         for (double n : NOMINAL) {
-            if (Math.abs(measured - n) / n < 0.005) {
-                return n;
+            if (Math.abs(measured - n) / n < 0.005 && (best == 0 || Math.abs(measured - n) < Math.abs(measured - best))) {
+                best = n;
             }
         }
-        return Math.round(measured * 1000) / 1000.0;
+        return best > 0 ? best : Math.round(measured * 1000) / 1000.0;
     }
 }

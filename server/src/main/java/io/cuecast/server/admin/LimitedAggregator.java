@@ -13,7 +13,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 
-/** Aggregates request bodies up to a limit; beyond it answers 413 with a JSON error and closes. */
+/** Aggregates request bodies up to a limit; beyond it answers 413 with a JSON error naming the key. */
 public final class LimitedAggregator extends HttpObjectAggregator {
     private final int limit;
 
@@ -30,6 +30,12 @@ public final class LimitedAggregator extends HttpObjectAggregator {
                 Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
         HttpUtil.setContentLength(r, r.content().readableBytes());
-        ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+        if (oversized instanceof io.netty.handler.codec.http.FullHttpMessage || !HttpUtil.isKeepAlive(oversized)) {
+            ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            // Keep the connection: the aggregator discards the rest of this body, so a client still
+            // sending it is not reset before it can read the answer.
+            ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        }
     }
 }
