@@ -30,6 +30,9 @@ public final class ConfigLoader {
     /** The variable that names the config file; not a config key itself. */
     public static final String CONFIG_FILE_VARIABLE = "CUECAST_CONFIG";
     private static final String ENV_PREFIX = "CUECAST_";
+    /** Variables read by the launch scripts and logging, not config keys: never rejected. */
+    public static final java.util.Set<String> NON_CONFIG_VARIABLES =
+            java.util.Set.of(CONFIG_FILE_VARIABLE, "CUECAST_JAVA_OPTS", "CUECAST_LOG_LEVEL");
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -127,13 +130,14 @@ public final class ConfigLoader {
         collectEnvNames(tree, new ArrayList<>(), known);
         for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
             String name = e.getKey();
-            if (!name.startsWith(ENV_PREFIX) || name.equals(CONFIG_FILE_VARIABLE)) {
+            if (!name.startsWith(ENV_PREFIX) || NON_CONFIG_VARIABLES.contains(name)) {
                 continue;
             }
             String[] path = known.get(name);
             if (path == null) {
                 throw new ConfigException("environment: unknown variable " + name
-                        + " (known: " + String.join(", ", known.keySet()) + ", " + CONFIG_FILE_VARIABLE + ")");
+                        + " (known: " + String.join(", ", known.keySet()) + ", and "
+                        + String.join(", ", new java.util.TreeSet<>(NON_CONFIG_VARIABLES)) + ")");
             }
             ObjectNode parent = tree;
             for (int i = 0; i < path.length - 1; i++) {

@@ -77,6 +77,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void launcherVariablesAreNotConfigKeys() {
+        CuecastConfig c = loader.load(null, Map.of("CUECAST_JAVA_OPTS", "-Xmx1g", "CUECAST_LOG_LEVEL", "DEBUG",
+                "CUECAST_CONFIG", "/nonexistent.yaml"));
+        assertThat(c).isEqualTo(CuecastConfig.defaults());
+    }
+
+    @Test
     void wrongTypeNamesTheKey() throws Exception {
         assertThatThrownBy(() -> loader.load(file("rtmp:\n  port: abc\n"), Map.of()))
                 .hasMessageContaining("'rtmp.port' must be an integer");
