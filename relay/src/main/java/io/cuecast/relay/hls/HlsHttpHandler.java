@@ -111,16 +111,20 @@ public final class HlsHttpHandler extends ChannelInboundHandlerAdapter {
             servePlaylist(ctx, keepAlive, head, Kind.PLAYLIST, stream, rendition);
             return;
         }
-        byte[] data = rendition.resource(name);
+        ByteBuf data = rendition.resource(name);
         if (data == null) {
             sendText(ctx, HttpResponseStatus.NOT_FOUND, "segment expired or never existed\n", keepAlive);
             return;
         }
         Kind kind = name.startsWith("init-") ? Kind.INIT : Kind.SEGMENT;
-        FullHttpResponse r = response(HttpResponseStatus.OK, head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(data));
+        int length = data.readableBytes();
+        if (head) {
+            data.release();
+        }
+        FullHttpResponse r = response(HttpResponseStatus.OK, head ? Unpooled.EMPTY_BUFFER : data);
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, kind == Kind.INIT ? "video/mp4" : "video/iso.segment");
         r.headers().set(HttpHeaderNames.CACHE_CONTROL, IMMUTABLE);
-        HttpUtil.setContentLength(r, data.length);
+        HttpUtil.setContentLength(r, length);
         send(ctx, r, keepAlive, kind);
     }
 

@@ -2,6 +2,7 @@ package io.cuecast.relay.hls;
 
 import io.cuecast.core.hub.StreamReader;
 import io.cuecast.core.media.AacConfig;
+import io.cuecast.core.media.Bytes;
 import io.cuecast.core.media.H264Config;
 import io.cuecast.core.media.MediaKind;
 import io.cuecast.core.media.Packet;
@@ -10,6 +11,8 @@ import io.cuecast.relay.mp4.FragmentWriter;
 import io.cuecast.relay.mp4.InitSegmentWriter;
 import io.cuecast.relay.mp4.Mp4Track;
 import io.cuecast.relay.mp4.Sample;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,6 +57,8 @@ public final class HlsPackager implements StreamReader {
     private Instant baseWall;
     private final List<Sample> videoSamples = new ArrayList<>();
     private final List<Sample> audioSamples = new ArrayList<>();
+    private final DirectChunks videoData = new DirectChunks();
+    private final DirectChunks audioData = new DirectChunks();
     private int segmentBytes;
     private long segmentStart90k = -1;
     private PendingVideo pendingVideo;
@@ -61,7 +66,7 @@ public final class HlsPackager implements StreamReader {
     private long nextAudioTicks = Long.MIN_VALUE;
     private long fragmentSequence = 1;
 
-    private record PendingVideo(long dts, int cto, boolean key, io.cuecast.core.media.Bytes data) {}
+    private record PendingVideo(long dts, int cto, boolean key, Bytes data) {}
 
     /**
      * @param timelineEnd end of the timeline so far on a 90 kHz clock, shared by the sessions of a
@@ -161,7 +166,8 @@ public final class HlsPackager implements StreamReader {
         if (segmentStart90k < 0) {
             segmentStart90k = v.dts;
         }
-        videoSamples.add(new Sample(v.dts, duration, v.cto, v.key, v.data));
+        videoSamples.add(new Sample(v.dts, duration, v.cto, v.key, v.data.length()));
+        videoData.write(v.data.unsafeArray(), 0, v.data.length());
         grow(v.data.length());
     }
 
@@ -171,7 +177,8 @@ public final class HlsPackager implements StreamReader {
         if (nextAudioTicks == Long.MIN_VALUE || Math.abs(ticks - nextAudioTicks) > 2L * AAC_FRAME) {
             nextAudioTicks = ticks;
         }
-        audioSamples.add(new Sample(nextAudioTicks, AAC_FRAME, 0, true, p.payload()));
+        audioSamples.add(new Sample(nextAudioTicks, AAC_FRAME, 0, true, p.payload().length()));
+        audioData.write(p.payload().unsafeArray(), 0, p.payload().length());
         nextAudioTicks += AAC_FRAME;
         grow(p.payload().length());
         if (video == null) {
@@ -186,21 +193,32 @@ public final class HlsPackager implements StreamReader {
         segmentBytes += bytes;
         if (segmentBytes > MAX_SEGMENT_BYTES) {
             log.warn("stream {}: {} bytes without a keyframe; dropping the segment", streamId, segmentBytes);
-            videoSamples.clear();
-            audioSamples.clear();
-            segmentBytes = 0;
+            clearBuffered();
             segmentStart90k = -1;
         }
+    }
+
+    private void clearBuffered() {
+        videoSamples.clear();
+        audioSamples.clear();
+        videoData.clear();
+        audioData.clear();
+        segmentBytes = 0;
     }
 
     /** Closes the current segment at {@code end} (90 kHz); audio at or after it moves to the next one. */
     private void cut(long end) {
         long audioCut = end * audioRate / VIDEO_TIMESCALE;
-        List<Sample> audioNow = new ArrayList<>();
-        List<Sample> audioLater = new ArrayList<>();
+        int audioNowCount = 0;
+        int audioNowBytes = 0;
         for (Sample s : audioSamples) {
-            (video == null || s.dts() < audioCut ? audioNow : audioLater).add(s);
+            if (video != null && s.dts() >= audioCut) {
+                break;
+            }
+            audioNowCount++;
+            audioNowBytes += s.size();
         }
+        List<Sample> audioNow = List.copyOf(audioSamples.subList(0, audioNowCount));
         long start = video != null ? segmentStart90k
                 : audioNow.isEmpty() ? end : audioNow.get(0).dts() * VIDEO_TIMESCALE / audioRate;
         if (start < 0 || (videoSamples.isEmpty() && audioNow.isEmpty())) {
@@ -213,21 +231,26 @@ public final class HlsPackager implements StreamReader {
         if (!audioNow.isEmpty()) {
             runs.add(new FragmentWriter.Run(audio.id(), audioNow.get(0).dts(), audioNow));
         }
-        byte[] data = FragmentWriter.write(fragmentSequence++, new byte[0], runs);
+        byte[] moof = FragmentWriter.moof(fragmentSequence++, runs);
+        int dataSize = videoData.size() + audioNowBytes;
+        int total = moof.length + 8 + dataSize;
+        ByteBuf data = Unpooled.directBuffer(total, total);
+        data.writeBytes(moof);
+        FragmentWriter.mdatHeader(data, dataSize);
+        videoData.copyTo(data, 0, videoData.size());
+        audioData.copyTo(data, 0, audioNowBytes);
         double duration = (end - start) / (double) VIDEO_TIMESCALE;
         Instant pdt = baseWall.plusNanos((start - timelineOffset90k) * 1_000_000_000L / VIDEO_TIMESCALE);
         MediaSegment seg = new MediaSegment(timeline.nextSequence(), timeline.nextSegmentName(), duration, pdt,
                 false, initName, videoSamples.size(), data);
         timeline.add(seg);
-        onSegment.accept(data.length);
+        onSegment.accept(total);
         timelineEnd.set(end);
         videoSamples.clear();
-        audioSamples.clear();
-        audioSamples.addAll(audioLater);
-        segmentBytes = 0;
-        for (Sample s : audioLater) {
-            segmentBytes += s.data().length();
-        }
+        videoData.clear();
+        audioSamples.subList(0, audioNowCount).clear();
+        audioData.keepFrom(audioNowBytes);
+        segmentBytes = audioData.size();
         segmentStart90k = video != null ? end : -1;
     }
 
@@ -249,8 +272,7 @@ public final class HlsPackager implements StreamReader {
             cut(end);
         }
         if (!keepGoing) {
-            videoSamples.clear();
-            audioSamples.clear();
+            clearBuffered();
         }
     }
 

@@ -99,10 +99,9 @@ public final class HlsStream {
         if (endTimer != null) {
             endTimer.cancel(false);
         }
-        if (reader != null) {
-            reader.close();
-        }
-        source.end();
+        // The packager is not detached here: the deleted stream's hub ends, and its onEnd frees the
+        // segment in progress. Segments it still writes go to a closed timeline, which frees them.
+        source.close();
         live = false;
     }
 
@@ -117,7 +116,7 @@ public final class HlsStream {
         int frames = 0;
         for (MediaSegment seg : s.segments()) {
             peak = Math.max(peak, seg.bitrate());
-            total += seg.data().length;
+            total += seg.size();
             seconds += seg.durationSeconds();
             frames += seg.videoFrames();
         }

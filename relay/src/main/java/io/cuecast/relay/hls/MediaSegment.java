@@ -1,5 +1,6 @@
 package io.cuecast.relay.hls;
 
+import io.netty.buffer.ByteBuf;
 import java.time.Instant;
 
 /**
@@ -12,12 +13,23 @@ import java.time.Instant;
  * @param discontinuity true when it follows a publisher reconnect (EXT-X-DISCONTINUITY)
  * @param initName URI of the init segment it needs (EXT-X-MAP)
  * @param videoFrames number of video samples, for the measured frame rate
- * @param data the fragment bytes (one or more moof+mdat; LL-HLS parts will be slices of it)
+ * @param data the fragment bytes (one or more moof+mdat; LL-HLS parts will be slices of it), in a
+ *     direct buffer owned by the {@link RenditionTimeline}, which releases it when the segment expires
  */
 public record MediaSegment(long sequence, String name, double durationSeconds, Instant programDateTime,
-                           boolean discontinuity, String initName, int videoFrames, byte[] data) {
+                           boolean discontinuity, String initName, int videoFrames, ByteBuf data) {
+    /** Size in bytes. */
+    public int size() {
+        return data.readableBytes();
+    }
+
     /** Bits per second of this segment. */
     public long bitrate() {
-        return durationSeconds <= 0 ? 0 : (long) (data.length * 8L / durationSeconds);
+        return durationSeconds <= 0 ? 0 : (long) (size() * 8L / durationSeconds);
+    }
+
+    /** The same segment flagged as following a discontinuity. */
+    MediaSegment withDiscontinuity() {
+        return new MediaSegment(sequence, name, durationSeconds, programDateTime, true, initName, videoFrames, data);
     }
 }

@@ -1,5 +1,7 @@
 package io.cuecast.relay.hls;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,6 +41,7 @@ public final class RenditionTimeline {
     private String currentInit;
     private RenditionInfo info;
     private boolean pendingDiscontinuity;
+    private boolean closed;
     private volatile Snapshot snapshot;
     private volatile String playlistText;
     private final CompletableFuture<Void> firstSegment = new CompletableFuture<>();
@@ -90,18 +93,22 @@ public final class RenditionTimeline {
         return currentInit;
     }
 
-    /** Appends a finished segment and slides the window. */
+    /** Appends a finished segment and slides the window; the timeline now owns its buffer. */
     public synchronized void add(MediaSegment s) {
+        if (closed) {
+            s.data().release();
+            return;
+        }
         boolean discontinuity = pendingDiscontinuity;
         pendingDiscontinuity = false;
-        MediaSegment seg = discontinuity && !s.discontinuity()
-                ? new MediaSegment(s.sequence(), s.name(), s.durationSeconds(), s.programDateTime(), true,
-                        s.initName(), s.videoFrames(), s.data())
-                : s;
+        MediaSegment seg = discontinuity && !s.discontinuity() ? s.withDiscontinuity() : s;
         segments.add(seg);
         nextSequence = seg.sequence() + 1;
         targetDuration = Math.max(targetDuration, (int) Math.round(seg.durationSeconds()));
         while (segments.size() > window) {
+            if (retired != null) {
+                retired.data().release();
+            }
             retired = segments.remove(0);
             if (retired.discontinuity()) {
                 discontinuitySequence++;
@@ -152,23 +159,49 @@ public final class RenditionTimeline {
         return firstSegment;
     }
 
-    /** Bytes of a segment or init segment by URI, or null when unknown or expired. */
-    public byte[] resource(String name) {
+    /**
+     * A segment or init segment by URI, retained for the caller (who must release it), or null when
+     * unknown or expired. Under the lock so a segment cannot be freed between lookup and retain.
+     */
+    public synchronized ByteBuf resource(String name) {
+        if (closed) {
+            return null;
+        }
         if (name.startsWith("init-")) {
-            synchronized (this) {
-                return inits.get(name);
+            byte[] init = inits.get(name);
+            return init == null ? null : Unpooled.wrappedBuffer(init);
+        }
+        for (MediaSegment seg : segments) {
+            if (seg.name().equals(name)) {
+                return seg.data().retainedDuplicate();
             }
         }
-        Snapshot s = snapshot;
-        if (s != null) {
-            for (MediaSegment seg : s.segments()) {
-                if (seg.name().equals(name)) {
-                    return seg.data();
-                }
-            }
+        return retired != null && retired.name().equals(name) ? retired.data().retainedDuplicate() : null;
+    }
+
+    /** Frees every segment; the timeline serves nothing afterwards. Idempotent. */
+    public synchronized void close() {
+        if (closed) {
+            return;
         }
-        synchronized (this) {
-            return retired != null && retired.name().equals(name) ? retired.data() : null;
+        closed = true;
+        for (MediaSegment seg : segments) {
+            seg.data().release();
         }
+        if (retired != null) {
+            retired.data().release();
+        }
+        segments.clear();
+        retired = null;
+        publish(true);
+    }
+
+    /** Bytes of the listed and retired segments, for memory accounting. */
+    public synchronized long bytesHeld() {
+        long n = retired == null ? 0 : retired.size();
+        for (MediaSegment seg : segments) {
+            n += seg.size();
+        }
+        return n;
     }
 }

@@ -1,11 +1,14 @@
 package io.cuecast.relay.mp4;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.util.List;
 
 /**
  * Writes one CMAF fragment: {@code moof} + {@code mdat} (ISO/IEC 14496-12 §8.8) holding a run of
  * samples for each track. Data offsets are relative to the start of the moof
- * (default-base-is-moof), as CMAF requires (ISO/IEC 23000-19 §7.5.16).
+ * (default-base-is-moof), as CMAF requires (ISO/IEC 23000-19 §7.5.16); the mdat follows the moof
+ * directly, with each run's bytes in run order.
  */
 public final class FragmentWriter {
     /** trun flags: data-offset, sample-duration, sample-size, sample-flags, sample-composition-time-offset. */
@@ -24,30 +27,27 @@ public final class FragmentWriter {
      * @param baseDecodeTime tfdt of the first sample
      * @param samples the samples in decode order
      */
-    public record Run(int trackId, long baseDecodeTime, List<Sample> samples) {}
+    public record Run(int trackId, long baseDecodeTime, List<Sample> samples) {
+        /** Bytes of all samples. */
+        public int dataSize() {
+            int n = 0;
+            for (Sample s : samples) {
+                n += s.size();
+            }
+            return n;
+        }
+    }
 
     private FragmentWriter() {
     }
 
-    /**
-     * Writes the fragment.
-     *
-     * @param sequence mfhd sequence_number, increasing by one per fragment
-     * @param prefix boxes written before the moof (for example {@code emsg}), may be empty
-     * @param runs one run per track that has samples
-     */
-    public static byte[] write(long sequence, byte[] prefix, List<Run> runs) {
-        int dataSize = 0;
+    /** The moof box for {@code runs}, with data offsets for an mdat that follows it directly. */
+    public static byte[] moof(long sequence, List<Run> runs) {
         int sampleCount = 0;
         for (Run r : runs) {
-            for (Sample s : r.samples()) {
-                dataSize += s.data().length();
-            }
             sampleCount += r.samples().size();
         }
-        BoxWriter w = new BoxWriter(prefix.length + 256 + sampleCount * 16 + dataSize);
-        w.bytes(prefix);
-        int moofStart = w.position();
+        BoxWriter w = new BoxWriter(64 + runs.size() * 64 + sampleCount * 16);
         w.open("moof");
         w.openFull("mfhd", 0, 0).u32(sequence).close();
         int[] offsetFields = new int[runs.size()];
@@ -60,24 +60,43 @@ public final class FragmentWriter {
             offsetFields[i] = w.position();
             w.u32(0); // data_offset, patched below
             for (Sample s : r.samples()) {
-                w.u32(s.duration()).u32(s.data().length()).u32(s.keyframe() ? FLAGS_SYNC : FLAGS_NON_SYNC)
+                w.u32(s.duration()).u32(s.size()).u32(s.keyframe() ? FLAGS_SYNC : FLAGS_NON_SYNC)
                         .u32(s.compositionOffset());
             }
             w.close();
             w.close();
         }
         w.close();
-        int moofSize = w.position() - moofStart;
-        long mdatSize = 8L + dataSize;
-        w.u32(mdatSize).fourcc("mdat");
-        int offset = moofSize + 8;
+        int offset = w.position() + 8; // moof size + mdat header
         for (int i = 0; i < runs.size(); i++) {
             w.putU32(offsetFields[i], offset);
-            for (Sample s : runs.get(i).samples()) {
-                w.bytes(s.data().unsafeArray());
-                offset += s.data().length();
-            }
+            offset += runs.get(i).dataSize();
         }
         return w.toByteArray();
+    }
+
+    /** Writes the mdat header for {@code dataSize} bytes of samples. */
+    public static void mdatHeader(ByteBuf out, int dataSize) {
+        out.writeInt(8 + dataSize);
+        out.writeInt(0x6d646174); // "mdat"
+    }
+
+    /**
+     * Writes a whole fragment into a heap array: {@code prefix} boxes (for example {@code emsg}),
+     * the moof, and an mdat with {@code data[i]} holding the bytes of {@code runs[i]}.
+     */
+    public static byte[] write(long sequence, byte[] prefix, List<Run> runs, List<byte[]> data) {
+        byte[] moof = moof(sequence, runs);
+        int dataSize = 0;
+        for (byte[] d : data) {
+            dataSize += d.length;
+        }
+        ByteBuf out = Unpooled.buffer(prefix.length + moof.length + 8 + dataSize);
+        out.writeBytes(prefix).writeBytes(moof);
+        mdatHeader(out, dataSize);
+        for (byte[] d : data) {
+            out.writeBytes(d);
+        }
+        return out.array();
     }
 }

@@ -1,14 +1,13 @@
 package io.cuecast.relay.mp4;
 
-import io.cuecast.core.media.Bytes;
-
 /**
- * One sample in a fragment, times in the MP4 track's timescale.
+ * One sample in a fragment, times in the MP4 track's timescale. Its bytes travel separately (see
+ * {@link FragmentWriter}), so segments in progress can keep them off the Java heap.
  *
  * @param dts decode time
  * @param duration time to the next sample
  * @param compositionOffset pts − dts
  * @param keyframe sync sample
- * @param data the sample bytes
+ * @param size bytes of the sample
  */
-public record Sample(long dts, long duration, int compositionOffset, boolean keyframe, Bytes data) {}
+public record Sample(long dts, long duration, int compositionOffset, boolean keyframe, int size) {}

@@ -70,7 +70,7 @@ class HlsPackagerTest {
         assertThat(ends).isEqualTo(1);
         // Every segment is moof+mdat with a video and an audio run; the first sample is a keyframe.
         for (MediaSegment seg : s.segments()) {
-            assertThat(Boxes.paths(seg.data())).containsExactly("moof", "moof/mfhd", "moof/traf", "moof/traf/tfhd",
+            assertThat(Boxes.paths(io.netty.buffer.ByteBufUtil.getBytes(seg.data()))).containsExactly("moof", "moof/mfhd", "moof/traf", "moof/traf/tfhd",
                     "moof/traf/tfdt", "moof/traf/trun", "moof/traf", "moof/traf/tfhd", "moof/traf/tfdt",
                     "moof/traf/trun", "mdat");
         }

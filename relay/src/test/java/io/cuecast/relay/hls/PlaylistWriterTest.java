@@ -10,7 +10,7 @@ class PlaylistWriterTest {
     static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
 
     static MediaSegment seg(long n, double duration, boolean disc, String init) {
-        return new MediaSegment(n, "t-" + n + ".m4s", duration, T0.plusMillis(n * 2000), disc, init, 60, new byte[10]);
+        return new MediaSegment(n, "t-" + n + ".m4s", duration, T0.plusMillis(n * 2000), disc, init, 60, io.netty.buffer.Unpooled.wrappedBuffer(new byte[10]));
     }
 
     @Test

@@ -2,13 +2,45 @@ package io.cuecast.relay.hls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RenditionTimelineTest {
     static MediaSegment seg(RenditionTimeline t, double duration) {
         return new MediaSegment(t.nextSequence(), t.nextSegmentName(), duration, Instant.EPOCH, false,
-                t.currentInit(), 60, new byte[] {(byte) t.nextSequence()});
+                t.currentInit(), 60, Unpooled.directBuffer(1).writeByte((int) t.nextSequence()));
+    }
+
+    static byte[] bytes(ByteBuf b) {
+        try {
+            return ByteBufUtil.getBytes(b);
+        } finally {
+            b.release();
+        }
+    }
+
+    @Test
+    void expiredSegmentsAreFreedAndCloseFreesTheRest() {
+        RenditionTimeline t = new RenditionTimeline("x", 2, 2);
+        t.addInit(new byte[] {1}, null);
+        List<MediaSegment> added = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            MediaSegment s = seg(t, 2.0);
+            added.add(s);
+            t.add(s);
+        }
+        // window 2 + 1 retired are alive, the two oldest were freed
+        assertThat(added).extracting(s -> s.data().refCnt()).containsExactly(0, 0, 1, 1, 1);
+        ByteBuf held = t.resource("x-4.m4s");
+        t.close();
+        assertThat(added).extracting(s -> s.data().refCnt()).containsExactly(0, 0, 0, 0, 1);
+        held.release();
+        assertThat(added.get(4).data().refCnt()).isZero();
+        assertThat(t.resource("x-4.m4s")).isNull();
     }
 
     @Test
@@ -24,9 +56,9 @@ class RenditionTimelineTest {
         RenditionTimeline.Snapshot s = t.snapshot();
         assertThat(s.firstSequence()).isEqualTo(2);
         assertThat(s.segments()).extracting(MediaSegment::name).containsExactly("x-2.m4s", "x-3.m4s", "x-4.m4s");
-        assertThat(t.resource("x-1.m4s")).containsExactly(1); // just retired: still fetchable
+        assertThat(bytes(t.resource("x-1.m4s"))).containsExactly(1); // just retired: still fetchable
         assertThat(t.resource("x-0.m4s")).isNull();
-        assertThat(t.resource("init-x-0.mp4")).containsExactly(1);
+        assertThat(bytes(t.resource("init-x-0.mp4"))).containsExactly(1);
         assertThat(t.playlist()).contains("#EXT-X-MEDIA-SEQUENCE:2").doesNotContain("ENDLIST");
         t.end();
         assertThat(t.playlist()).endsWith("#EXT-X-ENDLIST\n");

@@ -11,9 +11,10 @@ class FragmentWriterTest {
     void writesMoofAndMdatExactly() {
         byte[] fragment = FragmentWriter.write(7, new byte[0], List.of(
                 new FragmentWriter.Run(1, 180000, List.of(
-                        new Sample(180000, 3000, 6000, true, Bytes.ofHex("00000002 6588")),
-                        new Sample(183000, 3000, -3000, false, Bytes.ofHex("00000001 41")))),
-                new FragmentWriter.Run(2, 96000, List.of(new Sample(96000, 1024, 0, true, Bytes.ofHex("21"))))));
+                        new Sample(180000, 3000, 6000, true, 6),
+                        new Sample(183000, 3000, -3000, false, 5))),
+                new FragmentWriter.Run(2, 96000, List.of(new Sample(96000, 1024, 0, true, 1)))),
+                List.of(Bytes.ofHex("00000002 6588 00000001 41").toArray(), Bytes.ofHex("21").toArray()));
         String expected = ""
                 + "000000c8 6d6f6f66" // moof, 200 bytes
                 + "00000010 6d666864 00000000 00000007" // mfhd, sequence 7
@@ -36,10 +37,11 @@ class FragmentWriterTest {
     @Test
     void prefixBoxesComeBeforeTheMoofAndOffsetsStayMoofRelative() {
         byte[] prefix = Bytes.ofHex("0000000c 66726565 00000000").toArray(); // a 12-byte free box
+        List<byte[]> data = List.of(Bytes.ofHex("00000001 65").toArray());
         byte[] plain = FragmentWriter.write(1, new byte[0], List.of(new FragmentWriter.Run(1, 0,
-                List.of(new Sample(0, 3000, 0, true, Bytes.ofHex("00000001 65"))))));
+                List.of(new Sample(0, 3000, 0, true, 5)))), data);
         byte[] with = FragmentWriter.write(1, prefix, List.of(new FragmentWriter.Run(1, 0,
-                List.of(new Sample(0, 3000, 0, true, Bytes.ofHex("00000001 65"))))));
+                List.of(new Sample(0, 3000, 0, true, 5)))), data);
         assertThat(Boxes.paths(with)).startsWith("free", "moof");
         assertThat(Bytes.wrap(with).slice(12, with.length)).isEqualTo(Bytes.wrap(plain));
     }
