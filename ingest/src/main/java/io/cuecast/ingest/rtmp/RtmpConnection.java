@@ -214,6 +214,13 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
                 sendCommand(CSID_COMMAND, 0, "_result", txn, null, (double) STREAM_ID);
             }
             case "publish" -> onPublish(m, values);
+            case "play" -> {
+                // Players would otherwise wait for media that never comes: say so and hang up.
+                log.info("rtmp {}: play refused, Cuecast serves viewers over HLS", remote());
+                sendCommand(CSID_STREAM, STREAM_ID, "onStatus", 0.0, null, status("error", "NetStream.Play.Failed",
+                        "Playback over RTMP is not supported; play the stream's HLS URL."))
+                        .addListener(ChannelFutureListener.CLOSE);
+            }
             case "FCUnpublish", "deleteStream", "closeStream" -> {
                 unpublish("publisher sent " + name);
                 if (txn != 0) {

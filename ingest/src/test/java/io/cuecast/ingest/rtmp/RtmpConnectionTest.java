@@ -172,6 +172,17 @@ class RtmpConnectionTest {
     }
 
     @Test
+    void playIsRefusedClearly() {
+        Peer p = new Peer();
+        p.connectAndCreateStream();
+        p.replies();
+        p.command(1, "play", 5.0, null, "anything");
+        assertThat(info(p.commandReplies().get(0))).containsEntry("code", "NetStream.Play.Failed");
+        assertThat(p.server.isOpen()).isFalse();
+        assertThat(metrics.violations()).isZero();
+    }
+
+    @Test
     void pingRequestIsAnswered() {
         Peer p = new Peer();
         p.connectAndCreateStream();
