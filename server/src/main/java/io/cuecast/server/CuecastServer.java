@@ -10,6 +10,8 @@ import io.cuecast.relay.hls.HlsHttpHandler;
 import io.cuecast.relay.hls.HlsService;
 import io.cuecast.relay.hls.HlsSettings;
 import io.cuecast.server.admin.AdminApiHandler;
+import io.cuecast.server.cues.CueService;
+import io.cuecast.server.cues.CueStore;
 import io.cuecast.server.store.StreamKeyIndex;
 import io.cuecast.server.store.StreamStore;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -66,6 +68,8 @@ public final class CuecastServer implements AutoCloseable {
     private ScheduledExecutorService scheduler;
     private JvmGcMetrics gcMetrics;
     private TickExecutor packagerTicks;
+    /** Default per-stream cue rate (issue: 20 cues/s). */
+    private static final double CUES_PER_SECOND = 20;
     /** Longest a packet waits before the HLS packager sees it. */
     private static final long PACKAGER_TICK_MS = 20;
 
@@ -116,10 +120,14 @@ public final class CuecastServer implements AutoCloseable {
                 r.handshakeTimeoutMs(), r.idleTimeoutMs()), keys, hubs, new RtmpMetrics(meters));
         rtmp.start(boss, workers, serverType);
 
+        CueService cues = new CueService(new CueStore(store), streams::exists, hubs, scheduler, clock,
+                CUES_PER_SECOND);
+        cues.rearm();
+        PublicStateHandler state = new PublicStateHandler(cues, blocking, config.http().corsOrigin());
         HlsHttpHandler hlsHandler = new HlsHttpHandler(hls, meters);
         httpChannel = HttpServers.bind(config.http().host(), config.http().port(), boss, workers, serverType,
-                8 * 1024, () -> List.of(hlsHandler));
-        AdminApiHandler admin = new AdminApiHandler(streams, token.value(), blocking, meters::scrape);
+                8 * 1024, () -> List.of(hlsHandler, state));
+        AdminApiHandler admin = new AdminApiHandler(streams, cues, token.value(), blocking, meters::scrape);
         adminChannel = HttpServers.bind(config.admin().host(), config.admin().port(), boss, workers, serverType,
                 config.admin().maxBodyBytes(), () -> List.of(admin));
         log.info("started (transport {}): rtmp {}, http {}, admin {}", epoll ? "epoll" : "nio", rtmpPort(), httpPort(),

@@ -21,6 +21,7 @@ public final class StreamHub {
     private volatile List<Track> tracks = List.of();
     private final Object attachLock = new Object();
     private volatile Runnable terminator = () -> { };
+    private volatile java.util.concurrent.Executor publisherThread = Runnable::run;
     private final StreamStats stats = new StreamStats(java.time.Instant.now());
 
     /** Creates the hub of {@code streamId} in state CREATED. */
@@ -36,6 +37,19 @@ public final class StreamHub {
     /** Sets how {@link #terminate} disconnects the publisher (ingest sets it at publish). */
     public void terminator(Runnable disconnect) {
         this.terminator = disconnect;
+    }
+
+    /** Sets the thread of the publisher ({@link #inject} hops onto it). */
+    public void publisherThread(java.util.concurrent.Executor executor) {
+        this.publisherThread = executor;
+    }
+
+    /**
+     * Publishes a packet from outside the publisher (a cue from the admin API): it is handed to the
+     * publisher's thread so it takes its place in the one ordered sequence every reader sees.
+     */
+    public void inject(Packet packet) {
+        publisherThread.execute(() -> publish(packet));
     }
 
     /** Asks the publisher's connection to close, for example because the stream was deleted. */

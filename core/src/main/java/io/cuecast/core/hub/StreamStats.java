@@ -20,6 +20,7 @@ public final class StreamStats {
     private volatile double frameRate;
     private volatile String encoder = "";
     private volatile String remoteAddress = "";
+    private volatile long lastVideoPtsMs = -1;
     // Bitrate over a sliding window of about two seconds, sampled by the publisher.
     private long windowStartNanos = System.nanoTime();
     private long windowStartBytes;
@@ -127,6 +128,18 @@ public final class StreamStats {
 
     public void encoder(String encoder) {
         this.encoder = encoder == null ? "" : encoder;
+    }
+
+    /** Presentation time (ms, media clock) of the newest video frame received; -1 before the first. */
+    public long lastVideoPtsMs() {
+        return lastVideoPtsMs;
+    }
+
+    /** Records the newest video frame's presentation time. */
+    public void lastVideoPtsMs(long pts) {
+        if (pts > lastVideoPtsMs) {
+            lastVideoPtsMs = pts;
+        }
     }
 
     public String remoteAddress() {

@@ -298,6 +298,7 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
         hub = claimed.get();
         hub.stats().remoteAddress(remote());
         hub.terminator(() -> ctx.channel().close());
+        hub.publisherThread(ctx.executor());
         ingest = new FlvIngest(hub);
         publishDeadline.cancel(false);
         ctx.pipeline().addFirst("idle", new io.netty.handler.timeout.IdleStateHandler(

@@ -67,7 +67,8 @@ class FlvIngestTest {
         List<Track> tracks = (List<Track>) seen.get(0);
         assertThat(tracks).extracting(Track::id, Track::kind, Track::timescale)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(1, MediaKind.VIDEO, 1000),
-                        org.assertj.core.groups.Tuple.tuple(2, MediaKind.AUDIO, 1000));
+                        org.assertj.core.groups.Tuple.tuple(2, MediaKind.AUDIO, 1000),
+                        org.assertj.core.groups.Tuple.tuple(3, MediaKind.DATA, 1000));
         assertThat(((H264Config) tracks.get(0).config()).rfc6381()).isEqualTo("avc1.64001f");
         assertThat(((AacConfig) tracks.get(1).config()).sampleRate()).isEqualTo(48000);
         assertThat(seen.subList(1, seen.size())).containsExactly(

@@ -3,6 +3,7 @@ package io.cuecast.relay.hls;
 import io.cuecast.core.hub.StreamReader;
 import io.cuecast.core.media.AacConfig;
 import io.cuecast.core.media.Bytes;
+import io.cuecast.core.media.DataConfig;
 import io.cuecast.core.media.H264Config;
 import io.cuecast.core.media.MediaKind;
 import io.cuecast.core.media.Packet;
@@ -50,6 +51,8 @@ public final class HlsPackager implements StreamReader {
 
     private Track video;
     private Track audio;
+    private int dataTrackId = -1;
+    private final CueCarrier cues = new CueCarrier();
     private int audioRate;
     private String initName;
 
@@ -59,6 +62,7 @@ public final class HlsPackager implements StreamReader {
     private final List<Sample> audioSamples = new ArrayList<>();
     private final DirectChunks videoData = new DirectChunks();
     private final DirectChunks audioData = new DirectChunks();
+    private final List<byte[]> pendingEmsg = new ArrayList<>();
     private int segmentBytes;
     private long segmentStart90k = -1;
     private PendingVideo pendingVideo;
@@ -103,6 +107,9 @@ public final class HlsPackager implements StreamReader {
         int width = 0, height = 0;
         double frameRate = 0;
         for (Track t : tracks) {
+            if (t.kind() == MediaKind.DATA && t.config() instanceof DataConfig d && CueCarrier.SCHEME.equals(d.scheme())) {
+                dataTrackId = t.id();
+            }
             if (t.kind() == MediaKind.VIDEO && t.config() instanceof H264Config h && video == null) {
                 video = t;
                 mp4.add(new Mp4Track(t.id(), MediaKind.VIDEO, VIDEO_TIMESCALE, h));
@@ -134,6 +141,8 @@ public final class HlsPackager implements StreamReader {
             onVideo(p);
         } else if (audio != null && p.trackId() == audio.id()) {
             onAudio(p);
+        } else if (p.trackId() == dataTrackId && baseWall != null) {
+            onCue(p);
         }
     }
 
@@ -160,6 +169,19 @@ public final class HlsPackager implements StreamReader {
             cut(dts);
         }
         pendingVideo = new PendingVideo(dts, cto, p.keyframe(), p.payload());
+    }
+
+    /** A cue: an emsg for the fragment being written, a DATERANGE for the playlist (DESIGN §3). */
+    private void onCue(Packet p) {
+        long pts90k = to90k(p.pts(), 1000);
+        Instant wall = baseWall.plusNanos((pts90k - timelineOffset90k) * 1_000_000_000L / VIDEO_TIMESCALE);
+        CueCarrier.Carried carried = cues.carry(p.payload(), pts90k, VIDEO_TIMESCALE, wall);
+        if (carried == null) {
+            log.warn("stream {}: cue payload is not cue JSON; dropped", streamId);
+            return;
+        }
+        pendingEmsg.add(carried.emsg());
+        timeline.addDateRange(carried.dateRange());
     }
 
     private void addVideo(PendingVideo v, long duration) {
@@ -233,8 +255,17 @@ public final class HlsPackager implements StreamReader {
         }
         byte[] moof = FragmentWriter.moof(fragmentSequence++, runs);
         int dataSize = videoData.size() + audioNowBytes;
-        int total = moof.length + 8 + dataSize;
+        int emsgSize = 0;
+        for (byte[] e : pendingEmsg) {
+            emsgSize += e.length;
+        }
+        int total = emsgSize + moof.length + 8 + dataSize;
         ByteBuf data = Unpooled.directBuffer(total, total);
+        // CMAF §7.4.5: event message boxes go before the moof of the fragment they belong to.
+        for (byte[] e : pendingEmsg) {
+            data.writeBytes(e);
+        }
+        pendingEmsg.clear();
         data.writeBytes(moof);
         FragmentWriter.mdatHeader(data, dataSize);
         videoData.copyTo(data, 0, videoData.size());

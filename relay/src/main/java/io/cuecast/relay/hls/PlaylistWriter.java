@@ -1,5 +1,6 @@
 package io.cuecast.relay.hls;
 
+import io.cuecast.relay.cue.DateRange;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -24,6 +25,18 @@ public final class PlaylistWriter {
             sb.append("#EXT-X-DISCONTINUITY-SEQUENCE:").append(s.discontinuitySequence()).append('\n');
         }
         sb.append("#EXT-X-INDEPENDENT-SEGMENTS\n");
+        for (DateRange r : s.dateRanges()) {
+            sb.append("#EXT-X-DATERANGE:ID=\"").append(r.id()).append("\",CLASS=\"").append(r.classValue())
+                    .append("\",START-DATE=\"").append(DateTimeFormatter.ISO_INSTANT.format(
+                            r.startDate().truncatedTo(ChronoUnit.MILLIS))).append('"');
+            if (r.durationSeconds() >= 0) {
+                sb.append(",DURATION=").append(String.format(Locale.ROOT, "%.3f", r.durationSeconds()));
+            }
+            for (java.util.Map.Entry<String, String> a : r.clientAttributes().entrySet()) {
+                sb.append(',').append(a.getKey()).append("=\"").append(a.getValue()).append('"');
+            }
+            sb.append('\n');
+        }
         String map = null;
         for (MediaSegment seg : s.segments()) {
             if (seg.discontinuity() && map != null) {

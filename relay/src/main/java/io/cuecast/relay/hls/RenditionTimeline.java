@@ -1,5 +1,6 @@
 package io.cuecast.relay.hls;
 
+import io.cuecast.relay.cue.DateRange;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
@@ -23,15 +24,24 @@ public final class RenditionTimeline {
      * @param discontinuitySequence EXT-X-DISCONTINUITY-SEQUENCE
      * @param targetDuration EXT-X-TARGETDURATION
      * @param ended true once EXT-X-ENDLIST is due
+     * @param dateRanges EXT-X-DATERANGE tags: those starting inside the window, and every product
+     *     still active, so a viewer who joins late still learns what is pinned
      */
     public record Snapshot(RenditionInfo info, List<MediaSegment> segments, long firstSequence,
-                           long discontinuitySequence, int targetDuration, boolean ended) {}
+                           long discontinuitySequence, int targetDuration, boolean ended, List<DateRange> dateRanges) {
+        /** A snapshot without date ranges. */
+        public Snapshot(RenditionInfo info, List<MediaSegment> segments, long firstSequence,
+                        long discontinuitySequence, int targetDuration, boolean ended) {
+            this(info, segments, firstSequence, discontinuitySequence, targetDuration, ended, List.of());
+        }
+    }
 
     private final String tag;
     private final int window;
     private final int configuredTarget;
     private final Map<String, byte[]> inits = new HashMap<>();
     private final List<MediaSegment> segments = new ArrayList<>();
+    private final List<DateRange> dateRanges = new ArrayList<>();
     /** Segments that just left the window stay fetchable this long (one), for players mid-download. */
     private MediaSegment retired;
     private long nextSequence;
@@ -131,11 +141,45 @@ public final class RenditionTimeline {
         publish(true);
     }
 
+    /** Adds an EXT-X-DATERANGE; it is listed from the next playlist on. */
+    public synchronized void addDateRange(DateRange range) {
+        if (closed) {
+            return;
+        }
+        dateRanges.add(range);
+        publish(snapshot != null && snapshot.ended());
+    }
+
     private void publish(boolean ended) {
         long first = segments.isEmpty() ? nextSequence : segments.get(0).sequence();
+        pruneDateRanges();
         snapshot = new Snapshot(info, List.copyOf(segments), first, discontinuitySequence,
-                Math.max(configuredTarget, targetDuration), ended);
+                Math.max(configuredTarget, targetDuration), ended, List.copyOf(dateRanges));
         playlistText = null;
+    }
+
+    /** Drops ranges that started before the window unless they are the still-active state of a product. */
+    private void pruneDateRanges() {
+        if (segments.isEmpty() || dateRanges.isEmpty()) {
+            return;
+        }
+        java.time.Instant windowStart = segments.get(0).programDateTime();
+        MediaSegment last = segments.get(segments.size() - 1);
+        java.time.Instant windowEnd = last.programDateTime().plusMillis((long) (last.durationSeconds() * 1000));
+        java.util.Set<String> laterSeen = new java.util.HashSet<>();
+        List<DateRange> keep = new ArrayList<>();
+        for (int i = dateRanges.size() - 1; i >= 0; i--) {
+            DateRange r = dateRanges.get(i);
+            String key = r.sku() == null ? r.type() : r.sku();
+            boolean inWindow = !r.startDate().isBefore(windowStart);
+            boolean activeState = laterSeen.add(key) && DateRange.SHOWING.contains(r.type())
+                    && (r.end() == null || r.end().isAfter(windowEnd));
+            if (inWindow || activeState) {
+                keep.add(0, r);
+            }
+        }
+        dateRanges.clear();
+        dateRanges.addAll(keep);
     }
 
     /** The current window; null before the first init segment. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.cuecast.server.StreamService;
+import io.cuecast.server.cues.CueService;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -36,6 +37,7 @@ public final class AdminApiHandler extends SimpleChannelInboundHandler<FullHttpR
     private static final String STREAMS = "/api/v1/streams";
 
     private final StreamService streams;
+    private final CueService cues;
     private final byte[] token;
     private final Executor blocking;
     private final Supplier<String> metrics;
@@ -46,8 +48,10 @@ public final class AdminApiHandler extends SimpleChannelInboundHandler<FullHttpR
     /**
      * @param metrics renders the Prometheus text exposition
      */
-    public AdminApiHandler(StreamService streams, String token, Executor blocking, Supplier<String> metrics) {
+    public AdminApiHandler(StreamService streams, CueService cues, String token, Executor blocking,
+                           Supplier<String> metrics) {
         this.streams = streams;
+        this.cues = cues;
         this.token = token.getBytes(StandardCharsets.UTF_8);
         this.blocking = blocking;
         this.metrics = metrics;
@@ -75,7 +79,7 @@ public final class AdminApiHandler extends SimpleChannelInboundHandler<FullHttpR
         try {
             route(ctx, call);
         } catch (ApiException e) {
-            JsonHttp.error(ctx, json, e.status(), e.code(), e.getMessage(), call.keepAlive());
+            JsonHttp.error(ctx, json, e.status(), e.code(), e.getMessage(), call.keepAlive(), e.retryAfterSeconds());
         } catch (RuntimeException e) {
             log.error("admin {} {} failed", call.method(), call.path(), e);
             JsonHttp.error(ctx, json, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error",
@@ -126,6 +130,25 @@ public final class AdminApiHandler extends SimpleChannelInboundHandler<FullHttpR
                 }
                 return;
             }
+            if (rest.size() == 2 && rest.get(1).equals("cues")) {
+                if (call.method().equals(HttpMethod.POST)) {
+                    requireJson(call);
+                    JsonHttp.send(ctx, json, HttpResponseStatus.CREATED, CueService.view(cues.create(id, call.body())),
+                            call.keepAlive());
+                } else if (call.method().equals(HttpMethod.GET)) {
+                    JsonHttp.send(ctx, json, HttpResponseStatus.OK,
+                            Map.of("cues", cues.list(id).stream().map(CueService::view).toList()), call.keepAlive());
+                } else {
+                    throw notAllowed(call, "GET, POST");
+                }
+                return;
+            }
+            if (rest.size() == 3 && rest.get(1).equals("cues")) {
+                requireMethod(call, HttpMethod.DELETE);
+                JsonHttp.send(ctx, json, HttpResponseStatus.OK, CueService.view(cues.cancel(id, rest.get(2))),
+                        call.keepAlive());
+                return;
+            }
             if (rest.size() == 2 && rest.get(1).equals("key")) {
                 requireMethod(call, HttpMethod.POST);
                 JsonHttp.send(ctx, json, HttpResponseStatus.OK, streams.rotateKey(id), call.keepAlive());
@@ -156,6 +179,14 @@ public final class AdminApiHandler extends SimpleChannelInboundHandler<FullHttpR
     private static ApiException notAllowed(Call call, String allowed) {
         return new ApiException(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
                 call.method() + " is not allowed on " + call.path() + " (allowed: " + allowed + ")");
+    }
+
+    private static void requireJson(Call call) {
+        String ct = call.contentType();
+        if (ct != null && !ct.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            throw new ApiException(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                    "request body must be application/json, got '" + ct + "'");
+        }
     }
 
     private <T> T parse(Call call, Class<T> type) {

@@ -40,10 +40,28 @@ public final class JsonHttp {
     /** Sends {@code {"error": {"code", "message"}}}. */
     public static void error(ChannelHandlerContext ctx, ObjectMapper json, HttpResponseStatus status, String code,
                              String message, boolean keepAlive) {
+        error(ctx, json, status, code, message, keepAlive, 0);
+    }
+
+    /** An error with a Retry-After header when {@code retryAfterSeconds} is positive. */
+    public static void error(ChannelHandlerContext ctx, ObjectMapper json, HttpResponseStatus status, String code,
+                             String message, boolean keepAlive, long retryAfterSeconds) {
         Map<String, Object> err = new LinkedHashMap<>();
         err.put("code", code);
         err.put("message", message);
-        send(ctx, json, status, Map.of("error", err), keepAlive);
+        byte[] bytes;
+        try {
+            bytes = json.writeValueAsBytes(Map.of("error", err));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize error", e);
+        }
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        if (retryAfterSeconds > 0) {
+            r.headers().set(HttpHeaderNames.RETRY_AFTER, String.valueOf(retryAfterSeconds));
+        }
+        sendRaw(ctx, r, keepAlive);
     }
 
     /** Sends a built response, closing the connection unless keep-alive. */

@@ -19,7 +19,7 @@ import java.util.Optional;
  * blocks on disk: never call it from a Netty event loop.
  */
 public final class StreamStore implements AutoCloseable {
-    private static final int SCHEMA_VERSION = 1;
+    private static final int SCHEMA_VERSION = 2;
     private final Connection db;
 
     /** Opens (and creates or migrates) the database in {@code dataDir}. */
@@ -42,6 +42,15 @@ public final class StreamStore implements AutoCloseable {
                 if (version < 1) {
                     s.execute("CREATE TABLE IF NOT EXISTS streams (id TEXT PRIMARY KEY, name TEXT NOT NULL,"
                             + " stream_key TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL)");
+                }
+                if (version < 2) {
+                    s.execute("CREATE TABLE IF NOT EXISTS cues (id TEXT PRIMARY KEY, stream_id TEXT NOT NULL,"
+                            + " type TEXT NOT NULL, payload TEXT NOT NULL, status TEXT NOT NULL, at TEXT,"
+                            + " pts_ms INTEGER, program_date_time TEXT, created_at TEXT NOT NULL,"
+                            + " idempotency_key TEXT, UNIQUE (stream_id, idempotency_key))");
+                    s.execute("CREATE INDEX IF NOT EXISTS cues_by_stream ON cues (stream_id, created_at)");
+                }
+                if (version < SCHEMA_VERSION) {
                     s.execute("PRAGMA user_version=" + SCHEMA_VERSION);
                 }
             }
@@ -107,10 +116,19 @@ public final class StreamStore implements AutoCloseable {
     public synchronized boolean delete(String id) {
         try (PreparedStatement ps = db.prepareStatement("DELETE FROM streams WHERE id = ?")) {
             ps.setString(1, id);
+            try (PreparedStatement cues = db.prepareStatement("DELETE FROM cues WHERE stream_id = ?")) {
+                cues.setString(1, id);
+                cues.executeUpdate();
+            }
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             throw new StoreException("cannot delete stream " + id + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The shared connection, for the other stores of this database; callers lock on this store. */
+    public Connection connection() {
+        return db;
     }
 
     private static StreamRecord read(ResultSet rs) throws SQLException {
