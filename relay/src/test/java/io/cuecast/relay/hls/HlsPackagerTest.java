@@ -76,6 +76,53 @@ class HlsPackagerTest {
         }
     }
 
+    static final Track DATA = new Track(3, MediaKind.DATA, 1000, new io.cuecast.core.media.DataConfig("cuecast-cue"));
+
+    @Test
+    void cuesBecomeEmsgInTheirFragmentAndDateRangesThatOutliveTheWindow() {
+        RenditionTimeline small = new RenditionTimeline("c", 3, 2);
+        HlsPackager p = new HlsPackager("s", small, 2000, Clock.fixed(T0, ZoneOffset.UTC), timelineEnd,
+                segmentSizes::add, () -> ends++);
+        p.onTracks(List.of(VIDEO, AUDIO, DATA));
+        feed(p, 0, 3, 60);
+        String json = "{\"id\":\"cue_a\",\"type\":\"product.show\",\"product\":{\"sku\":\"MUG-1\"}}";
+        p.onPacket(new Packet(3, 2500, 2500, true, Bytes.wrap(json.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        feed(p, 3000, 9, 60);
+        p.onEnd();
+        List<MediaSegment> segs = small.snapshot().segments();
+        // Window of 3: segments 3..5 listed; the cue's segment (2-4 s, number 1) has left the window.
+        assertThat(segs).extracting(MediaSegment::sequence).containsExactly(3L, 4L, 5L);
+        assertThat(small.snapshot().dateRanges()).singleElement().satisfies(r -> {
+            assertThat(r.id()).isEqualTo("cue_a");
+            assertThat(r.startDate()).isEqualTo(T0.plusMillis(2500));
+            assertThat(r.clientAttributes()).containsEntry("X-SKU", "MUG-1");
+        });
+        assertThat(small.playlist()).contains("#EXT-X-DATERANGE:ID=\"cue_a\",CLASS=\"io.cuecast.product\"");
+    }
+
+    @Test
+    void cueEmsgSitsBeforeTheMoofOfTheFragmentHoldingIt() {
+        HlsPackager p = packager();
+        p.onTracks(List.of(VIDEO, AUDIO, DATA));
+        feed(p, 0, 3, 60);
+        String json = "{\"id\":\"cue_b\",\"type\":\"custom\",\"data\":{}}";
+        p.onPacket(new Packet(3, 2500, 2500, true, Bytes.wrap(json.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        feed(p, 3000, 3, 60);
+        p.onEnd();
+        List<MediaSegment> segs = timeline.snapshot().segments();
+        byte[] second = io.netty.buffer.ByteBufUtil.getBytes(segs.get(1).data());
+        assertThat(Boxes.paths(second)).startsWith("emsg", "moof");
+        byte[] emsg = Boxes.find(second, "emsg");
+        // presentation_time (after version/flags and timescale) is the cue's PTS on the 90 kHz timeline
+        assertThat(java.nio.ByteBuffer.wrap(emsg, 16, 8).getLong()).isEqualTo(2500 * 90L);
+        assertThat(new String(emsg, java.nio.charset.StandardCharsets.UTF_8)).contains("TXXX", "cuecast", json);
+        for (int i = 0; i < segs.size(); i++) {
+            if (i != 1) {
+                assertThat(Boxes.paths(io.netty.buffer.ByteBufUtil.getBytes(segs.get(i).data()))).doesNotContain("emsg");
+            }
+        }
+    }
+
     @Test
     void longGopsMakeLongerSegmentsNeverSplitAGop() {
         HlsPackager p = packager();

@@ -61,6 +61,30 @@ class PlaylistWriterTest {
     }
 
     @Test
+    void dateRangesExactText() {
+        java.util.Map<String, String> x = new java.util.LinkedHashMap<>();
+        x.put("X-CUE-ID", "cue_1");
+        x.put("X-CUE-TYPE", "product.show");
+        x.put("X-SKU", "MUG-1");
+        x.put("X-PAYLOAD", "e30");
+        RenditionTimeline.Snapshot s = new RenditionTimeline.Snapshot(null, List.of(seg(4, 2.0, false, "i.mp4")),
+                4, 0, 2, false, List.of(new io.cuecast.relay.cue.DateRange("cue_1", "io.cuecast.product",
+                        T0.plusMillis(8500), 30.0, x, "MUG-1", "product.show")));
+        assertThat(PlaylistWriter.media(s)).isEqualTo("""
+                #EXTM3U
+                #EXT-X-VERSION:6
+                #EXT-X-TARGETDURATION:2
+                #EXT-X-MEDIA-SEQUENCE:4
+                #EXT-X-INDEPENDENT-SEGMENTS
+                #EXT-X-DATERANGE:ID="cue_1",CLASS="io.cuecast.product",START-DATE="2026-11-26T10:00:08.500Z",DURATION=30.000,X-CUE-ID="cue_1",X-CUE-TYPE="product.show",X-SKU="MUG-1",X-PAYLOAD="e30"
+                #EXT-X-MAP:URI="i.mp4"
+                #EXT-X-PROGRAM-DATE-TIME:2026-11-26T10:00:08Z
+                #EXTINF:2.000,
+                t-4.m4s
+                """);
+    }
+
+    @Test
     void multivariantExactText() {
         String text = PlaylistWriter.multivariant(List.of(new PlaylistWriter.Variant(
                 new RenditionInfo("source", "avc1.64001f,mp4a.40.2", 1280, 720), 2_900_000, 2_650_000, 30.0)));
