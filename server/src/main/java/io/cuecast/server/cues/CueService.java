@@ -95,6 +95,13 @@ public final class CueService {
         return names.isEmpty() ? "body" : String.join(".", names);
     }
 
+    /** Runs every check a POST runs on the body alone (no stream, no clock); for the fuzz test. */
+    public static void validateForFuzzing(CueRequest r) {
+        CueType type = CueValidator.validate(r);
+        CueValidator.at(r, Instant.parse("2026-11-26T00:00:00Z"));
+        payload("cue_fuzz", type, r);
+    }
+
     /** The compact JSON that travels in the stream: id, type, product, data, durationMs. */
     public static String payload(String id, CueType type, CueRequest r) {
         ObjectNode n = JSON.createObjectNode();
