@@ -124,9 +124,10 @@ public final class CuecastServer implements AutoCloseable {
                 CUES_PER_SECOND);
         cues.rearm();
         PublicStateHandler state = new PublicStateHandler(cues, blocking, config.http().corsOrigin());
+        WatchPageHandler watch = new WatchPageHandler(streams::exists, blocking);
         HlsHttpHandler hlsHandler = new HlsHttpHandler(hls, meters);
         httpChannel = HttpServers.bind(config.http().host(), config.http().port(), boss, workers, serverType,
-                8 * 1024, () -> List.of(hlsHandler, state));
+                8 * 1024, () -> List.of(hlsHandler, state, watch));
         AdminApiHandler admin = new AdminApiHandler(streams, cues, token.value(), blocking, meters::scrape);
         adminChannel = HttpServers.bind(config.admin().host(), config.admin().port(), boss, workers, serverType,
                 config.admin().maxBodyBytes(), () -> List.of(admin));
