@@ -30,6 +30,7 @@ import java.util.function.Predicate;
 final class WatchPageHandler extends ChannelInboundHandlerAdapter {
     private record Asset(byte[] bytes, String contentType) {}
 
+    private static final String[] DEMO_IMAGES = {"mug", "sneaker", "lamp", "headphones"};
     private final Map<String, Asset> assets;
     private final Asset page;
     private final Predicate<String> streamExists;
@@ -39,10 +40,15 @@ final class WatchPageHandler extends ChannelInboundHandlerAdapter {
         this.streamExists = streamExists;
         this.blocking = blocking;
         this.page = load("web/watch.html", "text/html; charset=utf-8");
-        this.assets = Map.of(
+        java.util.Map<String, Asset> a = new java.util.HashMap<>(Map.of(
                 "/assets/watch.js", load("web/watch.js", "text/javascript; charset=utf-8"),
                 "/assets/watch.css", load("web/watch.css", "text/css; charset=utf-8"),
-                "/assets/hls.min.js", load("web/vendor/hls.min.js", "text/javascript; charset=utf-8"));
+                "/assets/hls.min.js", load("web/vendor/hls.min.js", "text/javascript; charset=utf-8")));
+        // Pictures of the sample catalog that scripts/demo pins, so the demo needs no network.
+        for (String name : DEMO_IMAGES) {
+            a.put("/assets/demo/" + name + ".svg", load("web/demo/" + name + ".svg", "image/svg+xml"));
+        }
+        this.assets = Map.copyOf(a);
     }
 
     private static Asset load(String name, String type) {
