@@ -29,6 +29,7 @@ final class ConfigValidator {
         range("hls.segmentDurationMs", c.hls().segmentDurationMs(), 500, 30_000);
         range("hls.windowSegments", c.hls().windowSegments(), 3, 100);
         range("hls.endGraceMs", c.hls().endGraceMs(), 0, 600_000);
+        range("hls.retainEndedMs", c.hls().retainEndedMs(), 0, 86_400_000);
         int r = c.rtmp().port(), h = c.http().port(), a = c.admin().port();
         if (r != 0 && (r == h || r == a) || h != 0 && h == a) {
             throw new ConfigException("'rtmp.port', 'http.port' and 'admin.port' must differ");

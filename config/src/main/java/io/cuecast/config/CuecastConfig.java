@@ -52,8 +52,9 @@ public record CuecastConfig(String dataDir, String publicHost, Rtmp rtmp, Http h
      * @param segmentDurationMs target segment duration; segments are cut at the first keyframe at or after it (default 2000)
      * @param windowSegments segments kept in the live playlist and in memory (default 6)
      * @param endGraceMs after the publisher leaves, wait this long for a reconnect before ending the playlist (default 10000)
+     * @param retainEndedMs an ended playlist and its segments stay available this long, then are freed (default 300000)
      */
-    public record Hls(int segmentDurationMs, int windowSegments, int endGraceMs) {}
+    public record Hls(int segmentDurationMs, int windowSegments, int endGraceMs, int retainEndedMs) {}
 
     /** The embedded defaults: what {@code scripts/run} uses with no file and no environment. */
     public static CuecastConfig defaults() {
@@ -63,6 +64,6 @@ public record CuecastConfig(String dataDir, String publicHost, Rtmp rtmp, Http h
                 new Rtmp("0.0.0.0", 1935, "live", 8 * 1024 * 1024, 4096, 10_000, 20_000),
                 new Http("0.0.0.0", 8080, "*"),
                 new Admin("127.0.0.1", 8081, "", 64 * 1024),
-                new Hls(2000, 6, 10_000));
+                new Hls(2000, 6, 10_000, 300_000));
     }
 }

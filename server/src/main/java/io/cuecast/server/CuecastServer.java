@@ -112,7 +112,7 @@ public final class CuecastServer implements AutoCloseable {
         // per frame.
         packagerTicks = new TickExecutor(packagers, scheduler, PACKAGER_TICK_MS);
         hls = new HlsService(hubs, new HlsSettings(h.segmentDurationMs(), h.windowSegments(), h.endGraceMs(),
-                config.http().corsOrigin()), clock, packagerTicks, scheduler, meters);
+                config.http().corsOrigin(), h.retainEndedMs()), clock, packagerTicks, scheduler, meters);
         streams = new StreamService(store, keys, hubs, hls, clock, this::urls, streamMeters::remove);
 
         CuecastConfig.Rtmp r = config.rtmp();
@@ -192,6 +192,7 @@ public final class CuecastServer implements AutoCloseable {
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         packagerTicks.close();
+        hls.closeAll();
         for (ExecutorService e : new ExecutorService[] {packagers, blocking, scheduler}) {
             e.shutdown();
         }

@@ -42,7 +42,21 @@ public final class HlsService {
         return new HlsStream(streamId, settings, clock, packagers, scheduler, n -> {
             segments.increment();
             bytes.increment(n);
-        });
+        }, () -> expire(streamId));
+    }
+
+    private void expire(String streamId) {
+        HlsStream s = streams.get(streamId);
+        if (s != null && !s.live()) {
+            remove(streamId);
+        }
+    }
+
+    /** Frees every output; for shutdown. */
+    public void closeAll() {
+        for (String id : java.util.List.copyOf(streams.keySet())) {
+            remove(id);
+        }
     }
 
     /** The HLS output of {@code streamId}, if it was ever published since start. */
@@ -50,7 +64,7 @@ public final class HlsService {
         return Optional.ofNullable(streams.get(streamId));
     }
 
-    /** Drops the output of a deleted stream. */
+    /** Drops the output of a deleted or long-ended stream and frees its segments. */
     public void remove(String streamId) {
         HlsStream s = streams.remove(streamId);
         if (s != null) {

@@ -7,5 +7,12 @@ package io.cuecast.relay.hls;
  * @param windowSegments segments listed in the live playlist
  * @param endGraceMs wait for a reconnect this long before ending the playlist
  * @param corsOrigin Access-Control-Allow-Origin value
+ * @param retainEndedMs how long an ended playlist stays available before its memory is freed
  */
-public record HlsSettings(int segmentDurationMs, int windowSegments, int endGraceMs, String corsOrigin) {}
+public record HlsSettings(int segmentDurationMs, int windowSegments, int endGraceMs, String corsOrigin,
+                          int retainEndedMs) {
+    /** With the default retention of five minutes. */
+    public HlsSettings(int segmentDurationMs, int windowSegments, int endGraceMs, String corsOrigin) {
+        this(segmentDurationMs, windowSegments, endGraceMs, corsOrigin, 300_000);
+    }
+}

@@ -27,6 +27,7 @@ public final class HlsStream {
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
     private final LongConsumer onSegment;
+    private final Runnable onExpired;
     private ScheduledFuture<?> endTimer;
     private final AtomicLong timelineEnd = new AtomicLong();
     private final SerialExecutor serial;
@@ -35,7 +36,8 @@ public final class HlsStream {
     private long session;
 
     HlsStream(String streamId, HlsSettings settings, Clock clock, Executor packagers,
-              ScheduledExecutorService scheduler, LongConsumer onSegment) {
+              ScheduledExecutorService scheduler, LongConsumer onSegment, Runnable onExpired) {
+        this.onExpired = onExpired;
         this.serial = new SerialExecutor(packagers);
         this.streamId = streamId;
         this.settings = settings;
@@ -87,9 +89,19 @@ public final class HlsStream {
         live = false;
         endTimer = scheduler.schedule(() -> {
             synchronized (HlsStream.this) {
-                if (!live) {
-                    source.end();
+                if (live) {
+                    return;
                 }
+                source.end();
+                // An ended stream would otherwise hold its window forever: free it after a while.
+                endTimer = scheduler.schedule(() -> {
+                    synchronized (HlsStream.this) {
+                        if (live) {
+                            return;
+                        }
+                    }
+                    onExpired.run();
+                }, settings.retainEndedMs(), TimeUnit.MILLISECONDS);
             }
         }, settings.endGraceMs(), TimeUnit.MILLISECONDS);
     }

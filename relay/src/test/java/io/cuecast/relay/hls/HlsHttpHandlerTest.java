@@ -44,6 +44,7 @@ class HlsHttpHandlerTest {
 
     @AfterEach
     void stop() {
+        service.closeAll();
         scheduler.shutdownNow();
     }
 

@@ -29,6 +29,11 @@ class HlsPackagerTest {
     final List<Long> segmentSizes = new ArrayList<>();
     int ends;
 
+    @org.junit.jupiter.api.AfterEach
+    void freeSegments() {
+        timeline.close();
+    }
+
     HlsPackager packager() {
         return new HlsPackager("s", timeline, 2000, Clock.fixed(T0, ZoneOffset.UTC), timelineEnd,
                 segmentSizes::add, () -> ends++);
@@ -98,6 +103,7 @@ class HlsPackagerTest {
             assertThat(r.clientAttributes()).containsEntry("X-SKU", "MUG-1");
         });
         assertThat(small.playlist()).contains("#EXT-X-DATERANGE:ID=\"cue_a\",CLASS=\"io.cuecast.product\"");
+        small.close();
     }
 
     @Test
