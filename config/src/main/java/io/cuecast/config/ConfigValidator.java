@@ -30,6 +30,10 @@ final class ConfigValidator {
         range("hls.windowSegments", c.hls().windowSegments(), 3, 100);
         range("hls.endGraceMs", c.hls().endGraceMs(), 0, 600_000);
         range("hls.retainEndedMs", c.hls().retainEndedMs(), 0, 86_400_000);
+        range("hls.partDurationMs", c.hls().partDurationMs(), 100, 5_000);
+        if (c.hls().partDurationMs() * 2 > c.hls().segmentDurationMs()) {
+            throw new ConfigException("'hls.partDurationMs' must be at most half of 'hls.segmentDurationMs'");
+        }
         int r = c.rtmp().port(), h = c.http().port(), a = c.admin().port();
         if (r != 0 && (r == h || r == a) || h != 0 && h == a) {
             throw new ConfigException("'rtmp.port', 'http.port' and 'admin.port' must differ");

@@ -112,7 +112,8 @@ public final class CuecastServer implements AutoCloseable {
         // per frame.
         packagerTicks = new TickExecutor(packagers, scheduler, PACKAGER_TICK_MS);
         hls = new HlsService(hubs, new HlsSettings(h.segmentDurationMs(), h.windowSegments(), h.endGraceMs(),
-                config.http().corsOrigin(), h.retainEndedMs()), clock, packagerTicks, scheduler, meters);
+                config.http().corsOrigin(), h.retainEndedMs(), h.partDurationMs()), clock, packagerTicks, scheduler,
+                meters);
         streams = new StreamService(store, keys, hubs, hls, clock, this::urls, streamMeters::remove);
 
         CuecastConfig.Rtmp r = config.rtmp();

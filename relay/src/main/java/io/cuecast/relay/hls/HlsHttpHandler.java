@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
@@ -108,15 +109,98 @@ public final class HlsHttpHandler extends ChannelInboundHandlerAdapter {
         }
         String name = parts[2];
         if (name.equals("index.m3u8")) {
+            QueryStringDecoder query = new QueryStringDecoder(req.uri());
+            if (query.parameters().containsKey("_HLS_msn") || query.parameters().containsKey("_HLS_part")) {
+                blockingReload(ctx, keepAlive, head, stream, rendition, query);
+                return;
+            }
             servePlaylist(ctx, keepAlive, head, Kind.PLAYLIST, stream, rendition);
             return;
         }
         ByteBuf data = rendition.resource(name);
+        if (data == null && isHintedPart(rendition, name)) {
+            // A preload hint names the next part before it exists: answer when it does (§6.2.6).
+            long[] id = partId(name);
+            rendition.await(id[0], (int) id[1]).copy().orTimeout(waitMillis(rendition), TimeUnit.MILLISECONDS)
+                    .whenComplete((v, err) -> ctx.executor().execute(() -> {
+                        ByteBuf late = rendition.resource(name);
+                        if (late == null) {
+                            sendText(ctx, HttpResponseStatus.NOT_FOUND, "part not produced in time\n", keepAlive);
+                        } else {
+                            sendMedia(ctx, late, Kind.SEGMENT, head, keepAlive);
+                        }
+                    }));
+            return;
+        }
         if (data == null) {
             sendText(ctx, HttpResponseStatus.NOT_FOUND, "segment expired or never existed\n", keepAlive);
             return;
         }
-        Kind kind = name.startsWith("init-") ? Kind.INIT : Kind.SEGMENT;
+        sendMedia(ctx, data, name.startsWith("init-") ? Kind.INIT : Kind.SEGMENT, head, keepAlive);
+    }
+
+    /** {@code TAG-MSN.PART.m4s} → {msn, part}, or null for any other name. */
+    static long[] partId(String name) {
+        java.util.regex.Matcher m = PART_NAME.matcher(name);
+        return m.matches() ? new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))} : null;
+    }
+
+    private static final java.util.regex.Pattern PART_NAME = java.util.regex.Pattern.compile(
+            "[a-z0-9]+-(\\d{1,18})\\.(\\d{1,6})\\.m4s");
+
+    private static boolean isHintedPart(RenditionTimeline rendition, String name) {
+        long[] id = partId(name);
+        RenditionTimeline.Snapshot s = rendition.snapshot();
+        if (id == null || s == null || s.ended()) {
+            return false;
+        }
+        long next = s.nextSequence();
+        return id[0] == next && id[1] == s.openParts().size() || id[0] == next + 1 && id[1] == 0;
+    }
+
+    private static long waitMillis(RenditionTimeline rendition) {
+        RenditionTimeline.Snapshot s = rendition.snapshot();
+        // §6.2.5.2: a server should hold a blocked request for at most three target durations.
+        return 3000L * (s == null ? 2 : s.targetDuration());
+    }
+
+    /**
+     * Blocking playlist reload (RFC 8216bis §6.2.5.2): answer once the requested part (or segment)
+     * exists, at once when it already does, 400 when it is more than two segments ahead.
+     */
+    private void blockingReload(ChannelHandlerContext ctx, boolean keepAlive, boolean head, HlsStream stream,
+                                RenditionTimeline rendition, QueryStringDecoder query) {
+        java.util.List<String> msnValues = query.parameters().get("_HLS_msn");
+        java.util.List<String> partValues = query.parameters().get("_HLS_part");
+        long msn;
+        int part;
+        try {
+            if (msnValues == null) {
+                throw new NumberFormatException("_HLS_part without _HLS_msn");
+            }
+            msn = Long.parseLong(msnValues.get(0));
+            part = partValues == null ? -1 : Integer.parseInt(partValues.get(0));
+            if (msn < 0 || partValues != null && part < 0) {
+                throw new NumberFormatException("negative");
+            }
+        } catch (NumberFormatException e) {
+            sendText(ctx, HttpResponseStatus.BAD_REQUEST, "invalid _HLS_msn/_HLS_part: " + e.getMessage() + "\n",
+                    keepAlive);
+            return;
+        }
+        RenditionTimeline.Snapshot s = rendition.snapshot();
+        long next = s == null ? 0 : s.nextSequence();
+        if (msn > next + 1) {
+            sendText(ctx, HttpResponseStatus.BAD_REQUEST, "_HLS_msn " + msn + " is more than two segments past the "
+                    + "last one (" + (next - 1) + ")\n", keepAlive);
+            return;
+        }
+        rendition.await(msn, part).copy().orTimeout(waitMillis(rendition), TimeUnit.MILLISECONDS)
+                .whenComplete((v, err) -> ctx.executor().execute(() ->
+                        servePlaylist(ctx, keepAlive, head, Kind.PLAYLIST, stream, rendition)));
+    }
+
+    private void sendMedia(ChannelHandlerContext ctx, ByteBuf data, Kind kind, boolean head, boolean keepAlive) {
         int length = data.readableBytes();
         if (head) {
             data.release();

@@ -65,6 +65,8 @@ public final class HlsPackager implements StreamReader {
     private final List<byte[]> pendingEmsg = new ArrayList<>();
     private int segmentBytes;
     private long segmentStart90k = -1;
+    private int segmentVideoFrames;
+    private final long partTicks;
     private PendingVideo pendingVideo;
     private long lastVideoDuration = 3000;
     private long nextAudioTicks = Long.MIN_VALUE;
@@ -78,11 +80,13 @@ public final class HlsPackager implements StreamReader {
      * @param onSegment called with each finished segment's size in bytes
      * @param onEnd called after the last segment of the session is written
      */
-    public HlsPackager(String streamId, RenditionTimeline timeline, int segmentDurationMs, Clock clock,
+    public HlsPackager(String streamId, RenditionTimeline timeline, int segmentDurationMs, int partDurationMs,
+                       Clock clock,
                        AtomicLong timelineEnd, LongConsumer onSegment, Runnable onEnd) {
         this.streamId = streamId;
         this.timeline = timeline;
         this.targetTicks = segmentDurationMs * 90L;
+        this.partTicks = partDurationMs * 90L;
         this.clock = clock;
         this.timelineEnd = timelineEnd;
         this.onSegment = onSegment;
@@ -165,8 +169,13 @@ public final class HlsPackager implements StreamReader {
             lastVideoDuration = duration;
             addVideo(pendingVideo, duration);
         }
-        if (p.keyframe() && segmentStart90k >= 0 && dts - segmentStart90k >= targetTicks) {
+        // A publisher that stops sending keyframes still gets bounded segments (at 10 targets).
+        if (segmentStart90k >= 0 && (p.keyframe() && dts - segmentStart90k >= targetTicks
+                || dts - segmentStart90k >= 10 * targetTicks)) {
             cut(dts);
+        } else if (!videoSamples.isEmpty() && dts + lastVideoDuration - videoSamples.get(0).dts() > partTicks) {
+            // The next frame would not fit in the part: RFC 8216bis §4.4.4.9 caps parts at PART-TARGET.
+            flushPart(dts);
         }
         pendingVideo = new PendingVideo(dts, cto, p.keyframe(), p.payload());
     }
@@ -204,9 +213,15 @@ public final class HlsPackager implements StreamReader {
         nextAudioTicks += AAC_FRAME;
         grow(p.payload().length());
         if (video == null) {
-            long start = audioSamples.get(0).dts();
-            if (nextAudioTicks - start >= targetTicks * audioRate / VIDEO_TIMESCALE) {
-                cut(nextAudioTicks * VIDEO_TIMESCALE / audioRate);
+            long now90k = nextAudioTicks * VIDEO_TIMESCALE / audioRate;
+            if (segmentStart90k < 0) {
+                segmentStart90k = audioSamples.get(0).dts() * VIDEO_TIMESCALE / audioRate;
+            }
+            if (now90k - segmentStart90k >= targetTicks) {
+                cut(now90k);
+            } else if (!audioSamples.isEmpty() && now90k - audioSamples.get(0).dts() * VIDEO_TIMESCALE / audioRate
+                    >= partTicks) {
+                flushPart(now90k);
             }
         }
     }
@@ -228,8 +243,11 @@ public final class HlsPackager implements StreamReader {
         segmentBytes = 0;
     }
 
-    /** Closes the current segment at {@code end} (90 kHz); audio at or after it moves to the next one. */
-    private void cut(long end) {
+    /**
+     * Writes the samples before {@code end} (90 kHz) as one CMAF fragment, an LL-HLS part of the
+     * segment in progress; audio at or after {@code end} waits for the next part.
+     */
+    private void flushPart(long end) {
         long audioCut = end * audioRate / VIDEO_TIMESCALE;
         int audioNowCount = 0;
         int audioNowBytes = 0;
@@ -241,9 +259,7 @@ public final class HlsPackager implements StreamReader {
             audioNowBytes += s.size();
         }
         List<Sample> audioNow = List.copyOf(audioSamples.subList(0, audioNowCount));
-        long start = video != null ? segmentStart90k
-                : audioNow.isEmpty() ? end : audioNow.get(0).dts() * VIDEO_TIMESCALE / audioRate;
-        if (start < 0 || (videoSamples.isEmpty() && audioNow.isEmpty())) {
+        if (videoSamples.isEmpty() && audioNow.isEmpty()) {
             return;
         }
         List<FragmentWriter.Run> runs = new ArrayList<>(2);
@@ -270,18 +286,31 @@ public final class HlsPackager implements StreamReader {
         FragmentWriter.mdatHeader(data, dataSize);
         videoData.copyTo(data, 0, videoData.size());
         audioData.copyTo(data, 0, audioNowBytes);
-        double duration = (end - start) / (double) VIDEO_TIMESCALE;
-        Instant pdt = baseWall.plusNanos((start - timelineOffset90k) * 1_000_000_000L / VIDEO_TIMESCALE);
-        MediaSegment seg = new MediaSegment(timeline.nextSequence(), timeline.nextSegmentName(), duration, pdt,
-                false, initName, videoSamples.size(), data);
-        timeline.add(seg);
-        onSegment.accept(total);
-        timelineEnd.set(end);
+        long partStart = !videoSamples.isEmpty() ? videoSamples.get(0).dts()
+                : audioNow.get(0).dts() * VIDEO_TIMESCALE / audioRate;
+        boolean independent = videoSamples.isEmpty() || videoSamples.get(0).keyframe();
+        timeline.addPart(data, (end - partStart) / (double) VIDEO_TIMESCALE, independent);
+        segmentVideoFrames += videoSamples.size();
         videoSamples.clear();
         videoData.clear();
         audioSamples.subList(0, audioNowCount).clear();
         audioData.keepFrom(audioNowBytes);
         segmentBytes = audioData.size();
+    }
+
+    /** Closes the current segment at {@code end} (90 kHz): its last part, then the segment of all its parts. */
+    private void cut(long end) {
+        long start = segmentStart90k;
+        flushPart(end);
+        if (start < 0 || !timeline.hasOpenParts()) {
+            return;
+        }
+        double duration = (end - start) / (double) VIDEO_TIMESCALE;
+        Instant pdt = baseWall.plusNanos((start - timelineOffset90k) * 1_000_000_000L / VIDEO_TIMESCALE);
+        int size = timeline.completeSegment(duration, pdt, initName, segmentVideoFrames);
+        onSegment.accept(size);
+        timelineEnd.set(end);
+        segmentVideoFrames = 0;
         segmentStart90k = video != null ? end : -1;
     }
 

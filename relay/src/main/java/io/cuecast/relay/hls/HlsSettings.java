@@ -8,11 +8,18 @@ package io.cuecast.relay.hls;
  * @param endGraceMs wait for a reconnect this long before ending the playlist
  * @param corsOrigin Access-Control-Allow-Origin value
  * @param retainEndedMs how long an ended playlist stays available before its memory is freed
+ * @param partDurationMs LL-HLS part target; parts never exceed it
  */
 public record HlsSettings(int segmentDurationMs, int windowSegments, int endGraceMs, String corsOrigin,
-                          int retainEndedMs) {
-    /** With the default retention of five minutes. */
+                          int retainEndedMs, int partDurationMs) {
+    /** With the default retention of five minutes and 334 ms parts. */
     public HlsSettings(int segmentDurationMs, int windowSegments, int endGraceMs, String corsOrigin) {
-        this(segmentDurationMs, windowSegments, endGraceMs, corsOrigin, 300_000);
+        this(segmentDurationMs, windowSegments, endGraceMs, corsOrigin, 300_000, 334);
+    }
+
+    /** With 334 ms parts. */
+    public HlsSettings(int segmentDurationMs, int windowSegments, int endGraceMs, String corsOrigin,
+                       int retainEndedMs) {
+        this(segmentDurationMs, windowSegments, endGraceMs, corsOrigin, retainEndedMs, 334);
     }
 }

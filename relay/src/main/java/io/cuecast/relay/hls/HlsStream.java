@@ -47,6 +47,7 @@ public final class HlsStream {
         String tag = Long.toString(clock.millis(), 36);
         this.source = new RenditionTimeline(tag, settings.windowSegments(),
                 (int) Math.ceil(settings.segmentDurationMs() / 1000.0));
+        source.partTarget(settings.partDurationMs() / 1000.0);
     }
 
     /** The stream id. */
@@ -77,7 +78,8 @@ public final class HlsStream {
         }
         live = true;
         long current = ++session;
-        HlsPackager p = new HlsPackager(streamId, source, settings.segmentDurationMs(), clock, timelineEnd,
+        HlsPackager p = new HlsPackager(streamId, source, settings.segmentDurationMs(), settings.partDurationMs(),
+                clock, timelineEnd,
                 onSegment, () -> sessionEnded(current));
         reader = hub.attach("hls/" + streamId + "/source", p, serial, READER_CAPACITY);
     }

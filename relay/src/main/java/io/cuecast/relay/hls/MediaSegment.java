@@ -15,9 +15,18 @@ import java.time.Instant;
  * @param videoFrames number of video samples, for the measured frame rate
  * @param data the fragment bytes (one or more moof+mdat; LL-HLS parts will be slices of it), in a
  *     direct buffer owned by the {@link RenditionTimeline}, which releases it when the segment expires
+ * @param parts its LL-HLS parts (slices of {@code data}), empty when written whole
  */
 public record MediaSegment(long sequence, String name, double durationSeconds, Instant programDateTime,
-                           boolean discontinuity, String initName, int videoFrames, ByteBuf data) {
+                           boolean discontinuity, String initName, int videoFrames, ByteBuf data,
+                           java.util.List<Part> parts) {
+    /** A segment written whole, without parts. */
+    public MediaSegment(long sequence, String name, double durationSeconds, Instant programDateTime,
+                        boolean discontinuity, String initName, int videoFrames, ByteBuf data) {
+        this(sequence, name, durationSeconds, programDateTime, discontinuity, initName, videoFrames, data,
+                java.util.List.of());
+    }
+
     /** Size in bytes. */
     public int size() {
         return data.readableBytes();
@@ -30,6 +39,7 @@ public record MediaSegment(long sequence, String name, double durationSeconds, I
 
     /** The same segment flagged as following a discontinuity. */
     MediaSegment withDiscontinuity() {
-        return new MediaSegment(sequence, name, durationSeconds, programDateTime, true, initName, videoFrames, data);
+        return new MediaSegment(sequence, name, durationSeconds, programDateTime, true, initName, videoFrames, data,
+                parts);
     }
 }

@@ -20,6 +20,14 @@ public final class PlaylistWriter {
         sb.append("#EXTM3U\n");
         sb.append("#EXT-X-VERSION:").append(VERSION).append('\n');
         sb.append("#EXT-X-TARGETDURATION:").append(s.targetDuration()).append('\n');
+        boolean lowLatency = s.partTarget() > 0;
+        if (lowLatency) {
+            // RFC 8216bis §4.4.3.8: PART-HOLD-BACK at least twice PART-TARGET; three is what Apple advises.
+            sb.append("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=")
+                    .append(String.format(Locale.ROOT, "%.3f", 3 * s.partTarget())).append('\n');
+            sb.append("#EXT-X-PART-INF:PART-TARGET=").append(String.format(Locale.ROOT, "%.3f", s.partTarget()))
+                    .append('\n');
+        }
         sb.append("#EXT-X-MEDIA-SEQUENCE:").append(s.firstSequence()).append('\n');
         if (s.discontinuitySequence() > 0) {
             sb.append("#EXT-X-DISCONTINUITY-SEQUENCE:").append(s.discontinuitySequence()).append('\n');
@@ -38,7 +46,9 @@ public final class PlaylistWriter {
             sb.append('\n');
         }
         String map = null;
-        for (MediaSegment seg : s.segments()) {
+        int partsFrom = s.segments().size() - PARTS_LISTED_FOR;
+        for (int i = 0; i < s.segments().size(); i++) {
+            MediaSegment seg = s.segments().get(i);
             if (seg.discontinuity() && map != null) {
                 sb.append("#EXT-X-DISCONTINUITY\n");
             }
@@ -49,13 +59,34 @@ public final class PlaylistWriter {
             sb.append("#EXT-X-PROGRAM-DATE-TIME:")
                     .append(DateTimeFormatter.ISO_INSTANT.format(seg.programDateTime().truncatedTo(ChronoUnit.MILLIS)))
                     .append('\n');
+            if (lowLatency && i >= partsFrom) {
+                appendParts(sb, seg.parts());
+            }
             sb.append("#EXTINF:").append(String.format(Locale.ROOT, "%.3f", seg.durationSeconds())).append(",\n");
             sb.append(seg.name()).append('\n');
+        }
+        if (lowLatency && !s.ended() && s.nextPartName() != null) {
+            appendParts(sb, s.openParts());
+            sb.append("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"").append(s.nextPartName()).append("\"\n");
         }
         if (s.ended()) {
             sb.append("#EXT-X-ENDLIST\n");
         }
         return sb.toString();
+    }
+
+    /** Parts are listed for the last segments only (RFC 8216bis §6.2.2: at least three target durations). */
+    static final int PARTS_LISTED_FOR = 3;
+
+    private static void appendParts(StringBuilder sb, List<Part> parts) {
+        for (Part p : parts) {
+            sb.append("#EXT-X-PART:DURATION=").append(String.format(Locale.ROOT, "%.5f", p.durationSeconds()))
+                    .append(",URI=\"").append(p.name()).append('"');
+            if (p.independent()) {
+                sb.append(",INDEPENDENT=YES");
+            }
+            sb.append('\n');
+        }
     }
 
     /** One variant of the multivariant playlist. */

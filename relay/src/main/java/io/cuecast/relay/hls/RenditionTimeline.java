@@ -28,11 +28,24 @@ public final class RenditionTimeline {
      *     still active, so a viewer who joins late still learns what is pinned
      */
     public record Snapshot(RenditionInfo info, List<MediaSegment> segments, long firstSequence,
-                           long discontinuitySequence, int targetDuration, boolean ended, List<DateRange> dateRanges) {
-        /** A snapshot without date ranges. */
+                           long discontinuitySequence, int targetDuration, boolean ended, List<DateRange> dateRanges,
+                           List<Part> openParts, double partTarget, String nextPartName) {
+        /** A snapshot without date ranges or parts. */
         public Snapshot(RenditionInfo info, List<MediaSegment> segments, long firstSequence,
                         long discontinuitySequence, int targetDuration, boolean ended) {
             this(info, segments, firstSequence, discontinuitySequence, targetDuration, ended, List.of());
+        }
+
+        /** A snapshot without parts. */
+        public Snapshot(RenditionInfo info, List<MediaSegment> segments, long firstSequence,
+                        long discontinuitySequence, int targetDuration, boolean ended, List<DateRange> dateRanges) {
+            this(info, segments, firstSequence, discontinuitySequence, targetDuration, ended, dateRanges, List.of(), 0,
+                    null);
+        }
+
+        /** Media sequence number of the segment in progress (the next one). */
+        public long nextSequence() {
+            return firstSequence + segments.size();
         }
     }
 
@@ -42,6 +55,9 @@ public final class RenditionTimeline {
     private final Map<String, byte[]> inits = new HashMap<>();
     private final List<MediaSegment> segments = new ArrayList<>();
     private final List<DateRange> dateRanges = new ArrayList<>();
+    private final List<Part> openParts = new ArrayList<>();
+    private final List<Waiter> waiters = new ArrayList<>();
+    private double partTarget;
     /** Segments that just left the window stay fetchable this long (one), for players mid-download. */
     private MediaSegment retired;
     private long nextSequence;
@@ -103,6 +119,90 @@ public final class RenditionTimeline {
         return currentInit;
     }
 
+    /** A blocked request: complete when part {@code part} of segment {@code msn} exists (-1: the whole segment). */
+    private record Waiter(long msn, int part, CompletableFuture<Void> future) {}
+
+    /** Sets the advertised PART-TARGET in seconds; 0 turns LL-HLS tags off. */
+    public synchronized void partTarget(double seconds) {
+        this.partTarget = seconds;
+    }
+
+    /** Appends an LL-HLS part to the segment in progress; the timeline owns its buffer. */
+    public synchronized void addPart(ByteBuf data, double durationSeconds, boolean independent) {
+        if (closed) {
+            data.release();
+            return;
+        }
+        openParts.add(new Part(tag + "-" + nextSequence + "." + openParts.size() + ".m4s", durationSeconds,
+                independent, data));
+        publish(false);
+    }
+
+    /** True while the segment in progress has parts. */
+    public synchronized boolean hasOpenParts() {
+        return !openParts.isEmpty();
+    }
+
+    /**
+     * Turns the open parts into the next segment.
+     *
+     * @return the segment's size in bytes
+     */
+    public synchronized int completeSegment(double durationSeconds, java.time.Instant pdt, String initName,
+                                            int videoFrames) {
+        if (closed || openParts.isEmpty()) {
+            return 0;
+        }
+        ByteBuf[] buffers = new ByteBuf[openParts.size()];
+        for (int i = 0; i < buffers.length; i++) {
+            buffers[i] = openParts.get(i).data();
+        }
+        ByteBuf data = Unpooled.wrappedBuffer(buffers.length, buffers); // takes ownership of the parts
+        List<Part> parts = List.copyOf(openParts);
+        openParts.clear();
+        MediaSegment seg = new MediaSegment(nextSequence, tag + "-" + nextSequence + ".m4s", durationSeconds, pdt,
+                false, initName, videoFrames, data, parts);
+        add(seg);
+        return seg.size();
+    }
+
+    /**
+     * Completes when part {@code part} of segment {@code msn} exists, or the whole segment when
+     * {@code part} is -1 (RFC 8216bis §6.2.5.2 blocking playlist reload). Never blocks a thread.
+     */
+    public synchronized CompletableFuture<Void> await(long msn, int part) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        if (closed || satisfied(msn, part)) {
+            f.complete(null);
+        } else {
+            waiters.add(new Waiter(msn, part, f));
+        }
+        return f;
+    }
+
+    private boolean satisfied(long msn, int part) {
+        if (msn < nextSequence) {
+            return true;
+        }
+        return msn == nextSequence && part >= 0 && part < openParts.size();
+    }
+
+    private void wakeWaiters(boolean all) {
+        if (waiters.isEmpty()) {
+            return;
+        }
+        List<Waiter> done = new ArrayList<>();
+        for (Waiter w : waiters) {
+            if (all || satisfied(w.msn(), w.part())) {
+                done.add(w);
+            }
+        }
+        waiters.removeAll(done);
+        for (Waiter w : done) {
+            w.future().complete(null);
+        }
+    }
+
     /** Appends a finished segment and slides the window; the timeline now owns its buffer. */
     public synchronized void add(MediaSegment s) {
         if (closed) {
@@ -153,9 +253,12 @@ public final class RenditionTimeline {
     private void publish(boolean ended) {
         long first = segments.isEmpty() ? nextSequence : segments.get(0).sequence();
         pruneDateRanges();
+        String nextPart = tag + "-" + nextSequence + "." + openParts.size() + ".m4s";
         snapshot = new Snapshot(info, List.copyOf(segments), first, discontinuitySequence,
-                Math.max(configuredTarget, targetDuration), ended, List.copyOf(dateRanges));
+                Math.max(configuredTarget, targetDuration), ended, List.copyOf(dateRanges), List.copyOf(openParts),
+                partTarget, nextPart);
         playlistText = null;
+        wakeWaiters(ended || closed);
     }
 
     /** Drops ranges that started before the window unless they are the still-active state of a product. */
@@ -219,6 +322,16 @@ public final class RenditionTimeline {
             if (seg.name().equals(name)) {
                 return seg.data().retainedDuplicate();
             }
+            for (Part p : seg.parts()) {
+                if (p.name().equals(name)) {
+                    return p.data().retainedDuplicate();
+                }
+            }
+        }
+        for (Part p : openParts) {
+            if (p.name().equals(name)) {
+                return p.data().retainedDuplicate();
+            }
         }
         return retired != null && retired.name().equals(name) ? retired.data().retainedDuplicate() : null;
     }
@@ -235,6 +348,10 @@ public final class RenditionTimeline {
         if (retired != null) {
             retired.data().release();
         }
+        for (Part p : openParts) {
+            p.data().release();
+        }
+        openParts.clear();
         segments.clear();
         retired = null;
         publish(true);

@@ -35,7 +35,7 @@ class HlsPackagerTest {
     }
 
     HlsPackager packager() {
-        return new HlsPackager("s", timeline, 2000, Clock.fixed(T0, ZoneOffset.UTC), timelineEnd,
+        return new HlsPackager("s", timeline, 2000, 334, Clock.fixed(T0, ZoneOffset.UTC), timelineEnd,
                 segmentSizes::add, () -> ends++);
     }
 
@@ -73,11 +73,20 @@ class HlsPackagerTest {
         assertThat(s.segments().get(1).programDateTime()).isEqualTo(T0.plusSeconds(2));
         assertThat(segmentSizes).hasSize(5);
         assertThat(ends).isEqualTo(1);
-        // Every segment is moof+mdat with a video and an audio run; the first sample is a keyframe.
+        // Every segment is six LL-HLS parts of ten frames, each moof+mdat with a video and an audio run;
+        // only the first part starts with a keyframe.
+        List<String> onePart = List.of("moof", "moof/mfhd", "moof/traf", "moof/traf/tfhd", "moof/traf/tfdt",
+                "moof/traf/trun", "moof/traf", "moof/traf/tfhd", "moof/traf/tfdt", "moof/traf/trun", "mdat");
         for (MediaSegment seg : s.segments()) {
-            assertThat(Boxes.paths(io.netty.buffer.ByteBufUtil.getBytes(seg.data()))).containsExactly("moof", "moof/mfhd", "moof/traf", "moof/traf/tfhd",
-                    "moof/traf/tfdt", "moof/traf/trun", "moof/traf", "moof/traf/tfhd", "moof/traf/tfdt",
-                    "moof/traf/trun", "mdat");
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                expected.addAll(onePart);
+            }
+            assertThat(Boxes.paths(io.netty.buffer.ByteBufUtil.getBytes(seg.data()))).containsExactlyElementsOf(expected);
+            assertThat(seg.parts()).hasSize(6).extracting(Part::independent)
+                    .containsExactly(true, false, false, true, false, false); // a keyframe every second
+            assertThat(seg.parts()).allSatisfy(x -> assertThat(x.durationSeconds()).isLessThanOrEqualTo(0.334));
+            assertThat(seg.parts().stream().mapToInt(x -> x.data().readableBytes()).sum()).isEqualTo(seg.size());
         }
     }
 
@@ -86,7 +95,7 @@ class HlsPackagerTest {
     @Test
     void cuesBecomeEmsgInTheirFragmentAndDateRangesThatOutliveTheWindow() {
         RenditionTimeline small = new RenditionTimeline("c", 3, 2);
-        HlsPackager p = new HlsPackager("s", small, 2000, Clock.fixed(T0, ZoneOffset.UTC), timelineEnd,
+        HlsPackager p = new HlsPackager("s", small, 2000, 334, Clock.fixed(T0, ZoneOffset.UTC), timelineEnd,
                 segmentSizes::add, () -> ends++);
         p.onTracks(List.of(VIDEO, AUDIO, DATA));
         feed(p, 0, 3, 60);
@@ -111,16 +120,21 @@ class HlsPackagerTest {
         HlsPackager p = packager();
         p.onTracks(List.of(VIDEO, AUDIO, DATA));
         feed(p, 0, 3, 60);
+        // As in the server: the cue follows the newest frame (2.967 s), so it lands in the open part.
         String json = "{\"id\":\"cue_b\",\"type\":\"custom\",\"data\":{}}";
-        p.onPacket(new Packet(3, 2500, 2500, true, Bytes.wrap(json.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        p.onPacket(new Packet(3, 2900, 2900, true, Bytes.wrap(json.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
         feed(p, 3000, 3, 60);
         p.onEnd();
         List<MediaSegment> segs = timeline.snapshot().segments();
         byte[] second = io.netty.buffer.ByteBufUtil.getBytes(segs.get(1).data());
-        assertThat(Boxes.paths(second)).startsWith("emsg", "moof");
+        // Parts of 2.000-2.333, 2.333-2.667 and 2.667-3.000 s: the cue at 2.9 s sits before the third's moof.
+        List<String> top = Boxes.paths(second).stream().filter(x -> !x.contains("/")).toList();
+        assertThat(top).startsWith("moof", "mdat", "moof", "mdat", "emsg", "moof", "mdat");
+        byte[] part = io.netty.buffer.ByteBufUtil.getBytes(segs.get(1).parts().get(2).data());
+        assertThat(Boxes.paths(part)).startsWith("emsg", "moof");
         byte[] emsg = Boxes.find(second, "emsg");
         // presentation_time (after version/flags and timescale) is the cue's PTS on the 90 kHz timeline
-        assertThat(java.nio.ByteBuffer.wrap(emsg, 16, 8).getLong()).isEqualTo(2500 * 90L);
+        assertThat(java.nio.ByteBuffer.wrap(emsg, 16, 8).getLong()).isEqualTo(2900 * 90L);
         assertThat(new String(emsg, java.nio.charset.StandardCharsets.UTF_8)).contains("TXXX", "cuecast", json);
         for (int i = 0; i < segs.size(); i++) {
             if (i != 1) {

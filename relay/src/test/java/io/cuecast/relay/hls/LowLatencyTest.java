@@ -1,0 +1,154 @@
+package io.cuecast.relay.hls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cuecast.core.hub.HubRegistry;
+import io.cuecast.core.hub.StreamHub;
+import io.cuecast.core.media.Bytes;
+import io.cuecast.core.media.Packet;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** LL-HLS (RFC 8216bis): exact playlist text for parts and hints, and blocking reload, socket-free. */
+class LowLatencyTest {
+    static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+
+    @AfterEach
+    void stop() {
+        scheduler.shutdownNow();
+    }
+
+    @Test
+    void playlistListsPartsOfRecentSegmentsAndHintsTheNext() {
+        RenditionTimeline t = new RenditionTimeline("t", 6, 2);
+        t.partTarget(0.334);
+        t.addInit(new byte[] {1}, new RenditionInfo("source", "avc1.64001f", 2, 2));
+        for (int i = 0; i < 3; i++) {
+            t.addPart(Unpooled.directBuffer(1).writeByte(i), 0.33333, i == 0);
+        }
+        t.completeSegment(1.0, T0, "init-t-0.mp4", 30);
+        t.addPart(Unpooled.directBuffer(1).writeByte(9), 0.33333, true);
+        assertThat(t.playlist()).isEqualTo("""
+                #EXTM3U
+                #EXT-X-VERSION:6
+                #EXT-X-TARGETDURATION:2
+                #EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=1.002
+                #EXT-X-PART-INF:PART-TARGET=0.334
+                #EXT-X-MEDIA-SEQUENCE:0
+                #EXT-X-INDEPENDENT-SEGMENTS
+                #EXT-X-MAP:URI="init-t-0.mp4"
+                #EXT-X-PROGRAM-DATE-TIME:2026-11-26T10:00:00Z
+                #EXT-X-PART:DURATION=0.33333,URI="t-0.0.m4s",INDEPENDENT=YES
+                #EXT-X-PART:DURATION=0.33333,URI="t-0.1.m4s"
+                #EXT-X-PART:DURATION=0.33333,URI="t-0.2.m4s"
+                #EXTINF:1.000,
+                t-0.m4s
+                #EXT-X-PART:DURATION=0.33333,URI="t-1.0.m4s",INDEPENDENT=YES
+                #EXT-X-PRELOAD-HINT:TYPE=PART,URI="t-1.1.m4s"
+                """);
+        t.close();
+    }
+
+    @Test
+    void blockedReloadsCompleteWhenThePartExistsWithoutAThreadEach() {
+        RenditionTimeline t = new RenditionTimeline("t", 6, 2);
+        t.partTarget(0.334);
+        t.addInit(new byte[] {1}, null);
+        assertThat(t.await(0, 0)).as("not yet").isNotDone();
+        List<CompletableFuture<Void>> blocked = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            blocked.add(t.await(0, 1));
+        }
+        CompletableFuture<Void> wholeSegment = t.await(0, -1);
+        t.addPart(Unpooled.directBuffer(1).writeByte(0), 0.3, true);
+        assertThat(t.await(0, 0)).isDone();
+        assertThat(blocked).noneMatch(CompletableFuture::isDone);
+        t.addPart(Unpooled.directBuffer(1).writeByte(1), 0.3, false);
+        assertThat(blocked).allMatch(CompletableFuture::isDone);
+        assertThat(wholeSegment).isNotDone();
+        t.completeSegment(0.6, T0, "init-t-0.mp4", 18);
+        assertThat(wholeSegment).isDone();
+        assertThat(t.await(0, 5)).as("an older segment is complete").isDone();
+        t.close();
+    }
+
+    HlsService service;
+
+    FullHttpResponse get(String uri) throws Exception {
+        EmbeddedChannel ch = new EmbeddedChannel(new HlsHttpHandler(service, new SimpleMeterRegistry()));
+        ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri));
+        for (int i = 0; i < 200; i++) {
+            ch.runPendingTasks();
+            FullHttpResponse r = ch.readOutbound();
+            if (r != null) {
+                return r;
+            }
+            Thread.sleep(10);
+        }
+        return null;
+    }
+
+    @Test
+    void httpBlockingReloadAnswersAtOnceWaitsOrRefuses() throws Exception {
+        HubRegistry hubs = new HubRegistry();
+        service = new HlsService(hubs, new HlsSettings(2000, 6, 60_000, "*"), Clock.fixed(T0, ZoneOffset.UTC),
+                Runnable::run, scheduler, new SimpleMeterRegistry());
+        StreamHub hub = hubs.claim("s").orElseThrow();
+        hub.prepare(List.of(HlsPackagerTest.VIDEO));
+        int frame = 0;
+        for (; frame < 75; frame++) { // 2.5 s: one segment and a part and a half
+            long ms = Math.round(frame * 1000.0 / 30);
+            hub.publish(new Packet(1, ms, ms, frame % 60 == 0, Bytes.ofHex("00000001 65")));
+        }
+        FullHttpResponse now = get("/hls/s/source/index.m3u8?_HLS_msn=1&_HLS_part=0");
+        assertThat(now.status().code()).isEqualTo(200);
+        assertThat(now.content().toString(StandardCharsets.UTF_8)).contains("-1.0.m4s\",INDEPENDENT=YES")
+                .contains("#EXT-X-PRELOAD-HINT:TYPE=PART");
+        now.release();
+        assertThat(get("/hls/s/source/index.m3u8?_HLS_msn=9").status().code()).isEqualTo(400);
+        assertThat(get("/hls/s/source/index.m3u8?_HLS_part=1").status().code()).isEqualTo(400);
+
+        // A request for the part after next completes once the publisher gets there.
+        EmbeddedChannel waiting = new EmbeddedChannel(new HlsHttpHandler(service, new SimpleMeterRegistry()));
+        waiting.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
+                "/hls/s/source/index.m3u8?_HLS_msn=1&_HLS_part=3"));
+        waiting.runPendingTasks();
+        assertThat((Object) waiting.readOutbound()).isNull();
+        for (; frame < 120; frame++) {
+            long ms = Math.round(frame * 1000.0 / 30);
+            hub.publish(new Packet(1, ms, ms, frame % 60 == 0, Bytes.ofHex("00000001 65")));
+        }
+        FullHttpResponse late = null;
+        for (int i = 0; i < 200 && late == null; i++) {
+            waiting.runPendingTasks();
+            late = waiting.readOutbound();
+            Thread.sleep(10);
+        }
+        assertThat(late).isNotNull();
+        assertThat(late.content().toString(StandardCharsets.UTF_8)).contains("-1.3.m4s\"");
+        late.release();
+        FullHttpResponse part = get("/hls/s/source/" + service.stream("s").orElseThrow().rendition("source")
+                .snapshot().openParts().get(0).name());
+        assertThat(part.status().code()).isEqualTo(200);
+        assertThat(part.headers().get("Content-Type")).isEqualTo("video/iso.segment");
+        part.release();
+        service.closeAll();
+    }
+}
