@@ -110,11 +110,12 @@ public final class HlsHttpHandler extends ChannelInboundHandlerAdapter {
         String name = parts[2];
         if (name.equals("index.m3u8")) {
             QueryStringDecoder query = new QueryStringDecoder(req.uri());
+            boolean delta = query.parameters().getOrDefault("_HLS_skip", java.util.List.of()).contains("YES");
             if (query.parameters().containsKey("_HLS_msn") || query.parameters().containsKey("_HLS_part")) {
-                blockingReload(ctx, keepAlive, head, stream, rendition, query);
+                blockingReload(ctx, keepAlive, head, stream, rendition, query, delta);
                 return;
             }
-            servePlaylist(ctx, keepAlive, head, Kind.PLAYLIST, stream, rendition);
+            servePlaylist(ctx, keepAlive, head, Kind.PLAYLIST, stream, rendition, delta);
             return;
         }
         ByteBuf data = rendition.resource(name);
@@ -169,7 +170,7 @@ public final class HlsHttpHandler extends ChannelInboundHandlerAdapter {
      * exists, at once when it already does, 400 when it is more than two segments ahead.
      */
     private void blockingReload(ChannelHandlerContext ctx, boolean keepAlive, boolean head, HlsStream stream,
-                                RenditionTimeline rendition, QueryStringDecoder query) {
+                                RenditionTimeline rendition, QueryStringDecoder query, boolean delta) {
         java.util.List<String> msnValues = query.parameters().get("_HLS_msn");
         java.util.List<String> partValues = query.parameters().get("_HLS_part");
         long msn;
@@ -197,7 +198,7 @@ public final class HlsHttpHandler extends ChannelInboundHandlerAdapter {
         }
         rendition.await(msn, part).copy().orTimeout(waitMillis(rendition), TimeUnit.MILLISECONDS)
                 .whenComplete((v, err) -> ctx.executor().execute(() ->
-                        servePlaylist(ctx, keepAlive, head, Kind.PLAYLIST, stream, rendition)));
+                        servePlaylist(ctx, keepAlive, head, Kind.PLAYLIST, stream, rendition, delta)));
     }
 
     private void sendMedia(ChannelHandlerContext ctx, ByteBuf data, Kind kind, boolean head, boolean keepAlive) {
@@ -214,7 +215,12 @@ public final class HlsHttpHandler extends ChannelInboundHandlerAdapter {
 
     private void servePlaylist(ChannelHandlerContext ctx, boolean keepAlive, boolean head, Kind kind,
                                HlsStream stream, RenditionTimeline rendition) {
-        String text = kind == Kind.MASTER ? stream.multivariant() : rendition.playlist();
+        servePlaylist(ctx, keepAlive, head, kind, stream, rendition, false);
+    }
+
+    private void servePlaylist(ChannelHandlerContext ctx, boolean keepAlive, boolean head, Kind kind,
+                               HlsStream stream, RenditionTimeline rendition, boolean delta) {
+        String text = kind == Kind.MASTER ? stream.multivariant() : delta ? rendition.deltaPlaylist() : rendition.playlist();
         RenditionTimeline.Snapshot snap = (rendition == null ? stream.renditions().get(0) : rendition).snapshot();
         boolean empty = snap == null || snap.segments().isEmpty();
         if (empty && stream.live()) {
@@ -227,7 +233,7 @@ public final class HlsHttpHandler extends ChannelInboundHandlerAdapter {
                 if (err != null) {
                     sendText(ctx, HttpResponseStatus.NOT_FOUND, "stream has produced no segment yet\n", keepAlive);
                 } else {
-                    servePlaylist(ctx, keepAlive, head, kind, stream, rendition);
+                    servePlaylist(ctx, keepAlive, head, kind, stream, rendition, delta);
                 }
             }));
             return;

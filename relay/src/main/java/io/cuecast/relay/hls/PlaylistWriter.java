@@ -16,15 +16,44 @@ public final class PlaylistWriter {
 
     /** A media playlist. */
     public static String media(RenditionTimeline.Snapshot s) {
+        return media(s, false);
+    }
+
+    /**
+     * A media playlist; with {@code delta}, a Playlist Delta Update (RFC 8216bis §6.2.5.1) whose
+     * segments older than CAN-SKIP-UNTIL before the end are replaced by one EXT-X-SKIP.
+     */
+    public static String media(RenditionTimeline.Snapshot s, boolean delta) {
+        double canSkipUntil = 6.0 * s.targetDuration(); // §4.4.3.8: at least six target durations
+        int skip = 0;
+        if (delta && s.partTarget() > 0) {
+            double total = 0;
+            for (MediaSegment seg : s.segments()) {
+                total += seg.durationSeconds();
+            }
+            double elapsed = 0;
+            for (MediaSegment seg : s.segments()) {
+                // A discontinuity or a new init must stay visible; stop skipping there.
+                if (total - elapsed <= canSkipUntil || seg.discontinuity()
+                        || skip > 0 && !seg.initName().equals(s.segments().get(0).initName())) {
+                    break;
+                }
+                elapsed += seg.durationSeconds();
+                skip++;
+            }
+        }
         StringBuilder sb = new StringBuilder(256 + s.segments().size() * 96);
         sb.append("#EXTM3U\n");
-        sb.append("#EXT-X-VERSION:").append(VERSION).append('\n');
+        // EXT-X-SKIP needs protocol version 9 (§8).
+        sb.append("#EXT-X-VERSION:").append(skip > 0 ? 9 : VERSION).append('\n');
         sb.append("#EXT-X-TARGETDURATION:").append(s.targetDuration()).append('\n');
         boolean lowLatency = s.partTarget() > 0;
         if (lowLatency) {
             // RFC 8216bis §4.4.3.8: PART-HOLD-BACK at least twice PART-TARGET; three is what Apple advises.
-            sb.append("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=")
-                    .append(String.format(Locale.ROOT, "%.3f", 3 * s.partTarget())).append('\n');
+            sb.append("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,CAN-SKIP-UNTIL=")
+                    .append(String.format(Locale.ROOT, "%.1f", canSkipUntil))
+                    .append(",PART-HOLD-BACK=").append(String.format(Locale.ROOT, "%.3f", 3 * s.partTarget()))
+                    .append('\n');
             sb.append("#EXT-X-PART-INF:PART-TARGET=").append(String.format(Locale.ROOT, "%.3f", s.partTarget()))
                     .append('\n');
         }
@@ -47,7 +76,11 @@ public final class PlaylistWriter {
         }
         String map = null;
         int partsFrom = s.segments().size() - PARTS_LISTED_FOR;
-        for (int i = 0; i < s.segments().size(); i++) {
+        if (skip > 0) {
+            sb.append("#EXT-X-SKIP:SKIPPED-SEGMENTS=").append(skip).append('\n');
+            map = s.segments().get(0).initName(); // the client keeps the map of the skipped segments
+        }
+        for (int i = skip; i < s.segments().size(); i++) {
             MediaSegment seg = s.segments().get(i);
             if (seg.discontinuity() && map != null) {
                 sb.append("#EXT-X-DISCONTINUITY\n");

@@ -301,6 +301,12 @@ public final class RenditionTimeline {
         return text;
     }
 
+    /** A Playlist Delta Update of the current snapshot (rendered per request: clients ask rarely). */
+    public String deltaPlaylist() {
+        Snapshot s = snapshot;
+        return s == null ? null : PlaylistWriter.media(s, true);
+    }
+
     /** Completes when the first segment exists. */
     public CompletableFuture<Void> firstSegment() {
         return firstSegment;

@@ -49,7 +49,7 @@ class LowLatencyTest {
                 #EXTM3U
                 #EXT-X-VERSION:6
                 #EXT-X-TARGETDURATION:2
-                #EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=1.002
+                #EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,CAN-SKIP-UNTIL=12.0,PART-HOLD-BACK=1.002
                 #EXT-X-PART-INF:PART-TARGET=0.334
                 #EXT-X-MEDIA-SEQUENCE:0
                 #EXT-X-INDEPENDENT-SEGMENTS
@@ -63,6 +63,24 @@ class LowLatencyTest {
                 #EXT-X-PART:DURATION=0.33333,URI="t-1.0.m4s",INDEPENDENT=YES
                 #EXT-X-PRELOAD-HINT:TYPE=PART,URI="t-1.1.m4s"
                 """);
+        t.close();
+    }
+
+    @Test
+    void deltaUpdateSkipsSegmentsOlderThanCanSkipUntil() {
+        RenditionTimeline t = new RenditionTimeline("t", 20, 2);
+        t.partTarget(0.334);
+        t.addInit(new byte[] {1}, null);
+        for (int i = 0; i < 10; i++) {
+            t.addPart(Unpooled.directBuffer(1).writeByte(i), 0.33333, true);
+            t.completeSegment(2.0, T0.plusSeconds(2L * i), "init-t-0.mp4", 60);
+        }
+        String delta = t.deltaPlaylist();
+        // 20 s listed, CAN-SKIP-UNTIL 12 s: the four segments that start more than 12 s before the end go.
+        assertThat(delta).startsWith("#EXTM3U\n#EXT-X-VERSION:9\n")
+                .contains("#EXT-X-MEDIA-SEQUENCE:0\n", "#EXT-X-SKIP:SKIPPED-SEGMENTS=4\n")
+                .doesNotContain("t-3.m4s", "EXT-X-MAP").contains("t-4.m4s", "t-9.m4s");
+        assertThat(t.playlist()).contains("t-0.m4s").doesNotContain("EXT-X-SKIP");
         t.close();
     }
 
