@@ -77,8 +77,8 @@ public final class PlaylistWriter {
         String map = null;
         int partsFrom = s.segments().size() - PARTS_LISTED_FOR;
         if (skip > 0) {
+            // The first listed segment repeats its EXT-X-MAP: players parse a delta update on its own.
             sb.append("#EXT-X-SKIP:SKIPPED-SEGMENTS=").append(skip).append('\n');
-            map = s.segments().get(0).initName(); // the client keeps the map of the skipped segments
         }
         for (int i = skip; i < s.segments().size(); i++) {
             MediaSegment seg = s.segments().get(i);
