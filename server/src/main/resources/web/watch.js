@@ -10,7 +10,9 @@
   const status = document.getElementById('status');
   const seen = new WeakSet();
   // Observable state for tests and curious developers.
-  const state = (window.cuecast = { streamId: streamId, applied: [], shown: null });
+  const state = (window.cuecast = { streamId: streamId, applied: [], shown: null, stalls: 0, playing: false });
+  video.addEventListener('playing', function () { state.playing = true; });
+  video.addEventListener('waiting', function () { if (state.playing) state.stalls++; });
 
   function money(price, currency) {
     try {

@@ -1,0 +1,86 @@
+package io.cuecast.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/** hls.js in lowLatencyMode plays Cuecast's LL-HLS in headless Chromium: live latency and stalls. */
+class LowLatencyE2ETest {
+    @TempDir
+    Path dir;
+    TestServer server;
+    ChromeDriver browser;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new TestServer(dir.resolve("data"));
+    }
+
+    @AfterEach
+    void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        server.close();
+    }
+
+    @Test
+    void hlsJsPlaysWithLowLatencyAndNoStalls() throws Exception {
+        JsonNode stream = server.createStream();
+        String id = stream.get("id").asText();
+        Process ffmpeg = MediaTools.publish(MediaTools.fixture(45, 640, 360), server.rtmp(stream.get("streamKey").asText()));
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    server.get(server.http("/hls/" + id + "/source/index.m3u8")).body().contains("-1.m4s"));
+            ChromeOptions options = new ChromeOptions();
+            options.setBinary("/usr/bin/chromium");
+            options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--autoplay-policy=no-user-gesture-required", "--mute-audio",
+                    "--user-data-dir=" + dir.resolve("profile"));
+            browser = new ChromeDriver(new ChromeDriverService.Builder()
+                    .usingDriverExecutable(new File("/usr/bin/chromedriver")).build(), options);
+            browser.get(server.http("/watch/" + id));
+            JavascriptExecutor js = browser;
+            await().atMost(Duration.ofSeconds(20)).until(() -> Boolean.TRUE.equals(js.executeScript(
+                    "return window.cuecast.playing && window.cuecast.hls && window.cuecast.hls.lowLatencyMode")));
+            Thread.sleep(3000); // let hls.js settle on its target latency
+            List<Double> latencies = new ArrayList<>();
+            for (int i = 0; i < 25; i++) {
+                Object l = js.executeScript("return window.cuecast.hls.latency");
+                if (l instanceof Number n && n.doubleValue() > 0) {
+                    latencies.add(n.doubleValue());
+                }
+                Thread.sleep(1000);
+            }
+            Collections.sort(latencies);
+            double median = latencies.get(latencies.size() / 2);
+            double p95 = latencies.get((int) (latencies.size() * 0.95) - 1);
+            long stalls = ((Number) js.executeScript("return window.cuecast.stalls")).longValue();
+            System.out.printf("hls.js lowLatencyMode live latency over %d s: median %.2f s, p95 %.2f s, stalls %d%n",
+                    latencies.size(), median, p95, stalls);
+            assertThat(latencies).hasSizeGreaterThan(20);
+            assertThat(median).as("median live latency (s)").isLessThan(2.5);
+            assertThat(stalls).isZero();
+        } finally {
+            ffmpeg.destroy();
+            ffmpeg.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
