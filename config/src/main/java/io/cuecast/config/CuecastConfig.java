@@ -53,7 +53,7 @@ public record CuecastConfig(String dataDir, String publicHost, Rtmp rtmp, Http h
      * @param windowSegments segments kept in the live playlist and in memory (default 6)
      * @param endGraceMs after the publisher leaves, wait this long for a reconnect before ending the playlist (default 10000)
      * @param retainEndedMs an ended playlist and its segments stay available this long, then are freed (default 300000)
-     * @param partDurationMs LL-HLS part target: 334 ms makes ten 30 fps frames per part, six parts per 2 s segment (default 334)
+     * @param partDurationMs LL-HLS part target: 200 ms makes six 30 fps frames per part, ten parts per 2 s segment (default 200)
      */
     public record Hls(int segmentDurationMs, int windowSegments, int endGraceMs, int retainEndedMs,
                       int partDurationMs) {}
@@ -66,6 +66,6 @@ public record CuecastConfig(String dataDir, String publicHost, Rtmp rtmp, Http h
                 new Rtmp("0.0.0.0", 1935, "live", 8 * 1024 * 1024, 4096, 10_000, 20_000),
                 new Http("0.0.0.0", 8080, "*"),
                 new Admin("127.0.0.1", 8081, "", 64 * 1024),
-                new Hls(2000, 6, 10_000, 300_000, 334));
+                new Hls(2000, 6, 10_000, 300_000, 200));
     }
 }

@@ -12,14 +12,14 @@ package io.cuecast.relay.hls;
  */
 public record HlsSettings(int segmentDurationMs, int windowSegments, int endGraceMs, String corsOrigin,
                           int retainEndedMs, int partDurationMs) {
-    /** With the default retention of five minutes and 334 ms parts. */
+    /** With the default retention of five minutes and 200 ms parts. */
     public HlsSettings(int segmentDurationMs, int windowSegments, int endGraceMs, String corsOrigin) {
-        this(segmentDurationMs, windowSegments, endGraceMs, corsOrigin, 300_000, 334);
+        this(segmentDurationMs, windowSegments, endGraceMs, corsOrigin, 300_000, 200);
     }
 
-    /** With 334 ms parts. */
+    /** With 200 ms parts. */
     public HlsSettings(int segmentDurationMs, int windowSegments, int endGraceMs, String corsOrigin,
                        int retainEndedMs) {
-        this(segmentDurationMs, windowSegments, endGraceMs, corsOrigin, retainEndedMs, 334);
+        this(segmentDurationMs, windowSegments, endGraceMs, corsOrigin, retainEndedMs, 200);
     }
 }
