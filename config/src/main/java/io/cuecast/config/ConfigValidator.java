@@ -20,6 +20,16 @@ final class ConfigValidator {
         range("rtmp.idleTimeoutMs", c.rtmp().idleTimeoutMs(), 100, 3_600_000);
         notBlank("http.host", c.http().host());
         port("http.port", c.http().port());
+        port("http.tlsPort", c.http().tlsPort());
+        if (c.http().tlsCertFile().isEmpty() != c.http().tlsKeyFile().isEmpty()) {
+            throw new ConfigException("'http.tlsCertFile' and 'http.tlsKeyFile' must be set together");
+        }
+        for (String[] f : new String[][] {{"http.tlsCertFile", c.http().tlsCertFile()},
+                {"http.tlsKeyFile", c.http().tlsKeyFile()}}) {
+            if (!f[1].isEmpty() && !java.nio.file.Files.isReadable(java.nio.file.Path.of(f[1]))) {
+                throw new ConfigException("'" + f[0] + "' names a file that cannot be read: " + f[1]);
+            }
+        }
         notBlank("admin.host", c.admin().host());
         port("admin.port", c.admin().port());
         range("admin.maxBodyBytes", c.admin().maxBodyBytes(), 1024, 16 * 1024 * 1024);

@@ -33,8 +33,16 @@ public record CuecastConfig(String dataDir, String publicHost, Rtmp rtmp, Http h
      * @param host bind address (default {@code 0.0.0.0})
      * @param port TCP port (default 8080)
      * @param corsOrigin value of Access-Control-Allow-Origin (default {@code *})
+     * @param tlsPort HTTPS port with HTTP/2 (ALPN h2, falling back to HTTP/1.1), used only when a certificate is set (default 8443)
+     * @param tlsCertFile PEM certificate chain; empty for no HTTPS (default empty)
+     * @param tlsKeyFile PEM private key (PKCS#8) of that certificate (default empty)
      */
-    public record Http(String host, int port, String corsOrigin) {}
+    public record Http(String host, int port, String corsOrigin, int tlsPort, String tlsCertFile, String tlsKeyFile) {
+        /** True when HTTPS is configured. */
+        public boolean tls() {
+            return !tlsCertFile.isEmpty();
+        }
+    }
 
     /**
      * Admin API settings.
@@ -64,7 +72,7 @@ public record CuecastConfig(String dataDir, String publicHost, Rtmp rtmp, Http h
                 "./data",
                 "127.0.0.1",
                 new Rtmp("0.0.0.0", 1935, "live", 8 * 1024 * 1024, 4096, 10_000, 20_000),
-                new Http("0.0.0.0", 8080, "*"),
+                new Http("0.0.0.0", 8080, "*", 8443, "", ""),
                 new Admin("127.0.0.1", 8081, "", 64 * 1024),
                 new Hls(2000, 6, 10_000, 300_000, 200));
     }

@@ -61,6 +61,7 @@ public final class CuecastServer implements AutoCloseable {
     private RtmpServer rtmp;
     private Channel httpChannel;
     private Channel adminChannel;
+    private Channel httpsChannel;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private ExecutorService packagers;
@@ -129,6 +130,11 @@ public final class CuecastServer implements AutoCloseable {
         HlsHttpHandler hlsHandler = new HlsHttpHandler(hls, meters);
         httpChannel = HttpServers.bind(config.http().host(), config.http().port(), boss, workers, serverType,
                 8 * 1024, () -> List.of(hlsHandler, state, watch));
+        if (config.http().tls()) {
+            httpsChannel = HttpServers.bindTls(config.http().host(), config.http().tlsPort(),
+                    HttpServers.tlsContext(config.http().tlsCertFile(), config.http().tlsKeyFile()), boss, workers,
+                    serverType, 8 * 1024, () -> List.of(hlsHandler, state, watch));
+        }
         AdminApiHandler admin = new AdminApiHandler(streams, cues, token.value(), blocking, meters::scrape);
         adminChannel = HttpServers.bind(config.admin().host(), config.admin().port(), boss, workers, serverType,
                 config.admin().maxBodyBytes(), () -> List.of(admin));
@@ -160,6 +166,11 @@ public final class CuecastServer implements AutoCloseable {
         return ((InetSocketAddress) httpChannel.localAddress()).getPort();
     }
 
+    /** The HTTPS (HTTP/2) port, or -1 when no certificate is configured. */
+    public int httpsPort() {
+        return httpsChannel == null ? -1 : ((InetSocketAddress) httpsChannel.localAddress()).getPort();
+    }
+
     public int adminPort() {
         return ((InetSocketAddress) adminChannel.localAddress()).getPort();
     }
@@ -185,7 +196,7 @@ public final class CuecastServer implements AutoCloseable {
         if (rtmp != null) {
             rtmp.close();
         }
-        for (Channel c : new Channel[] {httpChannel, adminChannel}) {
+        for (Channel c : new Channel[] {httpChannel, httpsChannel, adminChannel}) {
             if (c != null) {
                 c.close().syncUninterruptibly();
             }

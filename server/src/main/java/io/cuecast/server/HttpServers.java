@@ -38,16 +38,85 @@ final class HttpServers {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new IdleStateHandler(0, 0, IDLE_SECONDS));
-                        ch.pipeline().addLast(new HttpServerCodec(4096, MAX_HEADER_BYTES, 64 * 1024));
-                        ch.pipeline().addLast(new LimitedAggregator(maxBody));
-                        for (ChannelHandler h : handlers.get()) {
-                            ch.pipeline().addLast(h);
-                        }
-                        ch.pipeline().addLast(NOT_FOUND);
+                        http1(ch.pipeline(), maxBody, handlers);
                     }
                 })
                 .bind(host, port).sync().channel();
+    }
+
+    private static void http1(io.netty.channel.ChannelPipeline p, int maxBody, Supplier<List<ChannelHandler>> handlers) {
+        p.addLast(new IdleStateHandler(0, 0, IDLE_SECONDS));
+        p.addLast(new HttpServerCodec(4096, MAX_HEADER_BYTES, 64 * 1024));
+        p.addLast(new LimitedAggregator(maxBody));
+        for (ChannelHandler h : handlers.get()) {
+            p.addLast(h);
+        }
+        p.addLast(NOT_FOUND);
+    }
+
+    /**
+     * HTTPS with ALPN: HTTP/2 when the client offers h2 (RFC 9113), else HTTP/1.1. Each HTTP/2 stream
+     * becomes a child channel that speaks HTTP/1-style objects, so the same handlers serve both.
+     */
+    static Channel bindTls(String host, int port, io.netty.handler.ssl.SslContext ssl, EventLoopGroup boss,
+                           EventLoopGroup workers, Class<? extends ServerChannel> type, int maxBody,
+                           Supplier<List<ChannelHandler>> handlers) throws InterruptedException {
+        return new ServerBootstrap().group(boss, workers).channel(type)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                        ch.pipeline().addLast(new io.netty.handler.ssl.ApplicationProtocolNegotiationHandler(
+                                io.netty.handler.ssl.ApplicationProtocolNames.HTTP_1_1) {
+                            @Override
+                            protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+                                if (io.netty.handler.ssl.ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                                    ctx.pipeline().addLast(new IdleStateHandler(0, 0, IDLE_SECONDS));
+                                    ctx.pipeline().addLast(io.netty.handler.codec.http2.Http2FrameCodecBuilder
+                                            .forServer().build());
+                                    ctx.pipeline().addLast(new io.netty.handler.codec.http2.Http2MultiplexHandler(
+                                            new ChannelInitializer<io.netty.handler.codec.http2.Http2StreamChannel>() {
+                                                @Override
+                                                protected void initChannel(
+                                                        io.netty.handler.codec.http2.Http2StreamChannel stream) {
+                                                    stream.pipeline().addLast(new io.netty.handler.codec.http2
+                                                            .Http2StreamFrameToHttpObjectCodec(true));
+                                                    stream.pipeline().addLast(new LimitedAggregator(maxBody));
+                                                    for (ChannelHandler h : handlers.get()) {
+                                                        stream.pipeline().addLast(h);
+                                                    }
+                                                    stream.pipeline().addLast(NOT_FOUND);
+                                                }
+                                            }));
+                                } else {
+                                    http1(ctx.pipeline(), maxBody, handlers);
+                                }
+                            }
+                        });
+                    }
+                })
+                .bind(host, port).sync().channel();
+    }
+
+    /** A server TLS context offering h2 then http/1.1 over ALPN, with the JDK's TLS. */
+    static io.netty.handler.ssl.SslContext tlsContext(String certFile, String keyFile) {
+        try {
+            return io.netty.handler.ssl.SslContextBuilder
+                    .forServer(new java.io.File(certFile), new java.io.File(keyFile))
+                    .sslProvider(io.netty.handler.ssl.SslProvider.JDK)
+                    .ciphers(io.netty.handler.codec.http2.Http2SecurityUtil.CIPHERS,
+                            io.netty.handler.ssl.SupportedCipherSuiteFilter.INSTANCE)
+                    .applicationProtocolConfig(new io.netty.handler.ssl.ApplicationProtocolConfig(
+                            io.netty.handler.ssl.ApplicationProtocolConfig.Protocol.ALPN,
+                            io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                            io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                            io.netty.handler.ssl.ApplicationProtocolNames.HTTP_2,
+                            io.netty.handler.ssl.ApplicationProtocolNames.HTTP_1_1))
+                    .build();
+        } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+            throw new IllegalStateException("cannot load the TLS certificate '" + certFile + "' and key '" + keyFile
+                    + "': " + e.getMessage(), e);
+        }
     }
 
     private static final ChannelHandler NOT_FOUND = new NotFound();

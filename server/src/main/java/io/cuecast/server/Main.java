@@ -75,6 +75,11 @@ public final class Main {
         sb.append("                 curl -s -X POST -H \"Authorization: Bearer $TOKEN\" ").append(admin)
                 .append("/api/v1/streams\n");
         sb.append("  HLS playback : ").append(urls.httpBase()).append("/hls/{streamId}/master.m3u8\n");
+        if (server.httpsPort() > 0) {
+            sb.append("                 https://").append(config.publicHost()).append(':').append(server.httpsPort())
+                    .append("/hls/{streamId}/master.m3u8   (HTTP/2, for LL-HLS on Apple players)\n");
+        }
+        sb.append("  Demo player  : ").append(urls.httpBase()).append("/watch/{streamId}\n");
         sb.append("  Admin API    : ").append(admin).append("/api/v1/streams   metrics: ").append(admin)
                 .append("/metrics\n");
         if (token.generated()) {

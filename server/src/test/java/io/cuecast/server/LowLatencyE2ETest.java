@@ -29,7 +29,14 @@ class LowLatencyE2ETest {
 
     @BeforeEach
     void start() throws Exception {
-        server = new TestServer(dir.resolve("data"));
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        MediaTools.Result openssl = MediaTools.run(60, java.util.List.of("openssl", "req", "-x509", "-newkey",
+                "rsa:2048", "-nodes", "-keyout", key.toString(), "-out", cert.toString(), "-days", "2", "-subj",
+                "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"));
+        assertThat(openssl.exit()).as(openssl.output()).isZero();
+        server = new TestServer(dir.resolve("data"), java.util.Map.of("CUECAST_HTTP_TLS_PORT", "0",
+                "CUECAST_HTTP_TLS_CERT_FILE", cert.toString(), "CUECAST_HTTP_TLS_KEY_FILE", key.toString()));
     }
 
     @AfterEach
@@ -42,6 +49,15 @@ class LowLatencyE2ETest {
 
     @Test
     void hlsJsPlaysWithLowLatencyAndNoStalls() throws Exception {
+        playAndMeasure(false);
+    }
+
+    @Test
+    void hlsJsPlaysWithLowLatencyOverHttp2() throws Exception {
+        playAndMeasure(true);
+    }
+
+    void playAndMeasure(boolean http2) throws Exception {
         JsonNode stream = server.createStream();
         String id = stream.get("id").asText();
         Process ffmpeg = MediaTools.publish(MediaTools.fixture(45, 640, 360), server.rtmp(stream.get("streamKey").asText()));
@@ -52,11 +68,12 @@ class LowLatencyE2ETest {
             options.setBinary("/usr/bin/chromium");
             options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--autoplay-policy=no-user-gesture-required", "--mute-audio",
+                    "--autoplay-policy=no-user-gesture-required", "--mute-audio", "--ignore-certificate-errors",
                     "--user-data-dir=" + dir.resolve("profile"));
             browser = new ChromeDriver(new ChromeDriverService.Builder()
                     .usingDriverExecutable(new File("/usr/bin/chromedriver")).build(), options);
-            browser.get(server.http("/watch/" + id));
+            browser.get(http2 ? "https://127.0.0.1:" + server.server.httpsPort() + "/watch/" + id
+                    : server.http("/watch/" + id));
             JavascriptExecutor js = browser;
             await().atMost(Duration.ofSeconds(20)).until(() -> Boolean.TRUE.equals(js.executeScript(
                     "return window.cuecast.playing && window.cuecast.hls && window.cuecast.hls.lowLatencyMode")));
@@ -73,10 +90,15 @@ class LowLatencyE2ETest {
             double median = latencies.get(latencies.size() / 2);
             double p95 = latencies.get((int) (latencies.size() * 0.95) - 1);
             long stalls = ((Number) js.executeScript("return window.cuecast.stalls")).longValue();
-            System.out.printf("hls.js lowLatencyMode live latency over %d s: median %.2f s, p95 %.2f s, stalls %d%n",
-                    latencies.size(), median, p95, stalls);
+            System.out.printf("hls.js lowLatencyMode over %s, live latency over %d s: median %.2f s, p95 %.2f s, "
+                    + "stalls %d%n", http2 ? "HTTP/2" : "HTTP/1.1", latencies.size(), median, p95, stalls);
+            if (http2) {
+                assertThat(js.executeScript("return performance.getEntriesByType('resource')"
+                        + ".filter(e => e.name.includes('.m3u8')).every(e => e.nextHopProtocol === 'h2')"))
+                        .as("every playlist came over h2").isEqualTo(true);
+            }
             assertThat(latencies).hasSizeGreaterThan(20);
-            assertThat(median).as("median live latency (s)").isLessThan(2.5);
+            assertThat(median).as("median live latency (s)").isLessThan(2.0);
             assertThat(stalls).isZero();
         } finally {
             ffmpeg.destroy();
