@@ -153,12 +153,21 @@ public final class RenditionTimeline {
         if (closed || openParts.isEmpty()) {
             return 0;
         }
-        ByteBuf[] buffers = new ByteBuf[openParts.size()];
-        for (int i = 0; i < buffers.length; i++) {
-            buffers[i] = openParts.get(i).data();
+        // One exact-size buffer per segment, the parts becoming slices of it: ten small allocations
+        // per segment fragment the allocator, one large one is mapped and unmapped whole.
+        int total = 0;
+        for (Part p : openParts) {
+            total += p.data().readableBytes();
         }
-        ByteBuf data = Unpooled.wrappedBuffer(buffers.length, buffers); // takes ownership of the parts
-        List<Part> parts = List.copyOf(openParts);
+        ByteBuf data = Unpooled.directBuffer(total, total);
+        List<Part> parts = new ArrayList<>(openParts.size());
+        for (Part p : openParts) {
+            int offset = data.writerIndex();
+            int n = p.data().readableBytes();
+            data.writeBytes(p.data(), p.data().readerIndex(), n);
+            parts.add(new Part(p.name(), p.durationSeconds(), p.independent(), data.slice(offset, n)));
+            p.data().release(); // a response still sending it holds its own reference
+        }
         openParts.clear();
         MediaSegment seg = new MediaSegment(nextSequence, tag + "-" + nextSequence + ".m4s", durationSeconds, pdt,
                 false, initName, videoFrames, data, parts);
