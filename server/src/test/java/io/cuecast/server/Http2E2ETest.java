@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -56,14 +55,9 @@ class Http2E2ETest {
 
     @Test
     void llHlsOverHttp2AndHttp11OnTheTlsPort() throws Exception {
-        Path cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        MediaTools.Result openssl = MediaTools.run(60, List.of("openssl", "req", "-x509", "-newkey", "rsa:2048",
-                "-nodes", "-keyout", key.toString(), "-out", cert.toString(), "-days", "2", "-subj", "/CN=127.0.0.1",
-                "-addext", "subjectAltName=IP:127.0.0.1"));
-        assertThat(openssl.exit()).as(openssl.output()).isZero();
+        Path[] tls = Browsers.selfSignedCertificate(dir);
         server = new TestServer(dir.resolve("data"), Map.of("CUECAST_HTTP_TLS_PORT", "0",
-                "CUECAST_HTTP_TLS_CERT_FILE", cert.toString(), "CUECAST_HTTP_TLS_KEY_FILE", key.toString()));
+                "CUECAST_HTTP_TLS_CERT_FILE", tls[0].toString(), "CUECAST_HTTP_TLS_KEY_FILE", tls[1].toString()));
         JsonNode stream = server.createStream();
         String id = stream.get("id").asText();
         Process ffmpeg = MediaTools.publish(MediaTools.fixture(8, 640, 360), server.rtmp(stream.get("streamKey").asText()));

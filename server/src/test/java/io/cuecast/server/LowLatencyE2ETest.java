@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,8 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /** hls.js in lowLatencyMode plays Cuecast's LL-HLS in headless Chromium: live latency and stalls. */
 class LowLatencyE2ETest {
@@ -29,14 +26,9 @@ class LowLatencyE2ETest {
 
     @BeforeEach
     void start() throws Exception {
-        Path cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        MediaTools.Result openssl = MediaTools.run(60, java.util.List.of("openssl", "req", "-x509", "-newkey",
-                "rsa:2048", "-nodes", "-keyout", key.toString(), "-out", cert.toString(), "-days", "2", "-subj",
-                "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"));
-        assertThat(openssl.exit()).as(openssl.output()).isZero();
+        Path[] tls = Browsers.selfSignedCertificate(dir);
         server = new TestServer(dir.resolve("data"), java.util.Map.of("CUECAST_HTTP_TLS_PORT", "0",
-                "CUECAST_HTTP_TLS_CERT_FILE", cert.toString(), "CUECAST_HTTP_TLS_KEY_FILE", key.toString()));
+                "CUECAST_HTTP_TLS_CERT_FILE", tls[0].toString(), "CUECAST_HTTP_TLS_KEY_FILE", tls[1].toString()));
     }
 
     @AfterEach
@@ -64,14 +56,7 @@ class LowLatencyE2ETest {
         try {
             await().atMost(Duration.ofSeconds(20)).until(() ->
                     server.get(server.http("/hls/" + id + "/source/index.m3u8")).body().contains("-1.m4s"));
-            ChromeOptions options = new ChromeOptions();
-            options.setBinary("/usr/bin/chromium");
-            options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--autoplay-policy=no-user-gesture-required", "--mute-audio", "--ignore-certificate-errors",
-                    "--user-data-dir=" + dir.resolve("profile"));
-            browser = new ChromeDriver(new ChromeDriverService.Builder()
-                    .usingDriverExecutable(new File("/usr/bin/chromedriver")).build(), options);
+            browser = Browsers.chromium(dir);
             browser.get(http2 ? "https://127.0.0.1:" + server.server.httpsPort() + "/watch/" + id
                     : server.http("/watch/" + id));
             JavascriptExecutor js = browser;

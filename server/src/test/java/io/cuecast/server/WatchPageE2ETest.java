@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,8 +20,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The demo player in headless Chromium with hls.js, against a stream ffmpeg publishes: the cue
@@ -48,18 +45,6 @@ class WatchPageE2ETest {
         server.close();
     }
 
-    ChromeDriver chromium() {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--autoplay-policy=no-user-gesture-required", "--mute-audio", "--window-size=1280,800",
-                "--user-data-dir=" + dir.resolve("chromium-profile-" + System.nanoTime()));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver")).build();
-        return new ChromeDriver(service, options);
-    }
-
     Object js(String script) {
         return ((JavascriptExecutor) browser).executeScript(script);
     }
@@ -72,7 +57,7 @@ class WatchPageE2ETest {
         try {
             await().atMost(Duration.ofSeconds(20)).until(() ->
                     server.get(server.http("/hls/" + id + "/source/index.m3u8")).body().contains("-1.m4s"));
-            browser = chromium();
+            browser = Browsers.chromium(dir);
             browser.get(server.http("/watch/" + id));
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
                     .until(() -> ((Number) js("return document.getElementById('video').currentTime")).doubleValue() > 0.5);

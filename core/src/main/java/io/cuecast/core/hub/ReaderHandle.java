@@ -44,6 +44,7 @@ public final class ReaderHandle {
     private volatile boolean closed;
     // Publisher-thread state: which track ids are video, and whether we wait for a keyframe.
     private volatile Map<Integer, MediaKind> kinds = Map.of();
+    private volatile boolean hasVideo;
     private boolean waitKeyframe = true;
     private long lastDropLog;
 
@@ -76,13 +77,13 @@ public final class ReaderHandle {
         for (Track t : tracks) {
             k.put(t.id(), t.kind());
         }
+        hasVideo = k.containsValue(MediaKind.VIDEO);
         kinds = k;
         enqueue(new TracksEvent(tracks));
     }
 
     void offerPacket(Packet packet) {
         MediaKind kind = kinds.get(packet.trackId());
-        boolean hasVideo = kinds.containsValue(MediaKind.VIDEO);
         if (waitKeyframe && hasVideo && kind != MediaKind.DATA) {
             if (kind != MediaKind.VIDEO || !packet.keyframe()) {
                 return;

@@ -54,6 +54,7 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
     private long lastAckAt;
     private long countedBytes;
     private ScheduledFuture<?> publishDeadline;
+    private ChunkDecoder decoder;
 
     RtmpConnection(RtmpSettings settings, PublishAuthorizer authorizer, HubRegistry hubs, RtmpMetrics metrics) {
         this.settings = settings;
@@ -154,9 +155,12 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void acknowledge() {
-        ChunkDecoder decoder = ctx.pipeline().get(ChunkDecoder.class);
         if (decoder == null) {
-            return;
+            // Looked up once: this runs for every message on the event loop.
+            decoder = ctx.pipeline().get(ChunkDecoder.class);
+            if (decoder == null) {
+                return;
+            }
         }
         long total = decoder.bytesRead();
         long delta = total - countedBytes;

@@ -1,6 +1,5 @@
 package io.cuecast.relay.hls;
 
-import io.cuecast.core.hub.ReaderHandle;
 import io.cuecast.core.hub.SerialExecutor;
 import io.cuecast.core.hub.StreamHub;
 import java.time.Clock;
@@ -31,7 +30,6 @@ public final class HlsStream {
     private ScheduledFuture<?> endTimer;
     private final AtomicLong timelineEnd = new AtomicLong();
     private final SerialExecutor serial;
-    private ReaderHandle reader;
     private volatile boolean live;
     private long session;
 
@@ -81,7 +79,7 @@ public final class HlsStream {
         HlsPackager p = new HlsPackager(streamId, source, settings.segmentDurationMs(), settings.partDurationMs(),
                 clock, timelineEnd,
                 onSegment, () -> sessionEnded(current));
-        reader = hub.attach("hls/" + streamId + "/source", p, serial, READER_CAPACITY);
+        hub.attach("hls/" + streamId + "/source", p, serial, READER_CAPACITY);
     }
 
     private synchronized void sessionEnded(long ended) {
