@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -66,6 +69,34 @@ public final class ConfigLoader {
         return config;
     }
 
+    /**
+     * A ladder from a JSON or YAML object whose keys override {@code base} (the admin API's
+     * per-stream ladder): keys left out keep the base's values, rung keys left out take the rung
+     * defaults, unknown keys and wrong values are errors naming the key.
+     *
+     * @param origin where the text came from, for messages (for example {@code request body})
+     */
+    public CuecastConfig.Ladder ladder(JsonNode overrides, CuecastConfig.Ladder base, String origin) {
+        if (overrides == null || !overrides.isObject()) {
+            throw new ConfigException(origin + ": the ladder must be an object of keys");
+        }
+        ObjectNode tree = yaml.valueToTree(base);
+        merge(tree, (ObjectNode) overrides, "", origin);
+        CuecastConfig.Ladder ladder;
+        try {
+            ladder = yaml.treeToValue(tree, CuecastConfig.Ladder.class);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(origin + ": invalid ladder: " + e.getOriginalMessage(), e);
+        }
+        ConfigValidator.validateLadder("ladder", ladder);
+        return ladder;
+    }
+
+    /** The ladder as a JSON tree, for storing and showing it. */
+    public JsonNode tree(CuecastConfig.Ladder ladder) {
+        return yaml.valueToTree(ladder);
+    }
+
     private JsonNode readFile(Path file) {
         try {
             return yaml.readTree(Files.readString(file));
@@ -90,6 +121,8 @@ public final class ConfigLoader {
                     throw new ConfigException(origin + ": '" + key + "' must be a mapping of keys");
                 }
                 merge((ObjectNode) existing, (ObjectNode) e.getValue(), key + ".", origin);
+            } else if (existing.isArray()) {
+                target.set(e.getKey(), list(e.getValue(), key, origin));
             } else {
                 if (e.getValue().isContainerNode()) {
                     throw new ConfigException(origin + ": '" + key + "' must be a single value");
@@ -99,7 +132,46 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * A list replaces the default list as a whole; each item is a mapping merged over the item
+     * template, so only the keys that differ from the defaults need writing.
+     */
+    private static JsonNode list(JsonNode value, String key, String origin) {
+        if (!value.isArray()) {
+            throw new ConfigException(origin + ": '" + key + "' must be a list");
+        }
+        ObjectNode template = ITEM_TEMPLATES.get(key.substring(key.lastIndexOf('.') + 1));
+        if (template == null) {
+            throw new ConfigException(origin + ": '" + key + "' cannot be a list");
+        }
+        ArrayNode out = JsonNodeFactory.instance.arrayNode();
+        for (int i = 0; i < value.size(); i++) {
+            JsonNode item = value.get(i);
+            if (!item.isObject()) {
+                throw new ConfigException(origin + ": '" + key + "[" + i + "]' must be a mapping of keys");
+            }
+            ObjectNode merged = template.deepCopy();
+            merge(merged, (ObjectNode) item, key + "[" + i + "].", origin);
+            out.add(merged);
+        }
+        return out;
+    }
+
+    /** Item templates of the list-valued keys, by their last name. */
+    private static final Map<String, ObjectNode> ITEM_TEMPLATES = Map.of("rungs",
+            new ObjectMapper().valueToTree(CuecastConfig.rung(0, 0)));
+
     private static JsonNode coerce(JsonNode existing, JsonNode value, String key, String origin) {
+        if (existing.isBoolean()) {
+            if (value.isBoolean()) {
+                return value;
+            }
+            String text = value.asText().trim().toLowerCase(Locale.ROOT);
+            if (text.equals("true") || text.equals("false")) {
+                return BooleanNode.valueOf(Boolean.parseBoolean(text));
+            }
+            throw new ConfigException(origin + ": '" + key + "' must be true or false, got '" + value.asText() + "'");
+        }
         if (existing.isIntegralNumber()) {
             if (value.isIntegralNumber() && value.canConvertToInt()) {
                 return value;
@@ -144,6 +216,19 @@ public final class ConfigLoader {
                 parent = (ObjectNode) parent.get(path[i]);
             }
             String leaf = path[path.length - 1];
+            String key = String.join(".", path);
+            if (parent.get(leaf).isArray()) {
+                // A list in one variable is written as YAML, for example [{shortSide: 480, videoKbps: 1000}].
+                JsonNode parsed;
+                try {
+                    parsed = yaml.readTree(e.getValue());
+                } catch (JsonProcessingException ex) {
+                    throw new ConfigException("environment " + name + ": not a YAML list: " + ex.getOriginalMessage(), ex);
+                }
+                parent.set(leaf, list(parsed == null ? JsonNodeFactory.instance.arrayNode() : parsed, key,
+                        "environment " + name));
+                continue;
+            }
             parent.set(leaf, coerce(parent.get(leaf), TextNode.valueOf(e.getValue()),
                     String.join(".", path), "environment " + name));
         }

@@ -1,7 +1,16 @@
 package io.cuecast.config;
 
 /** Checks ranges and relations between keys; each message names the key. */
-final class ConfigValidator {
+public final class ConfigValidator {
+    /** x264's presets, fastest first. */
+    public static final java.util.List<String> PRESETS = java.util.List.of("ultrafast", "superfast", "veryfast",
+            "faster", "fast", "medium", "slow", "slower", "veryslow");
+    /** Profiles a rung may ask for (8-bit 4:2:0, what every player decodes). */
+    public static final java.util.List<String> PROFILES = java.util.List.of("baseline", "main", "high");
+    /** x264 tunes that fit live video; empty for none. */
+    public static final java.util.List<String> TUNES = java.util.List.of("", "zerolatency", "film", "animation",
+            "grain", "stillimage", "fastdecode");
+
     private ConfigValidator() {
     }
 
@@ -44,9 +53,55 @@ final class ConfigValidator {
         if (c.hls().partDurationMs() * 2 > c.hls().segmentDurationMs()) {
             throw new ConfigException("'hls.partDurationMs' must be at most half of 'hls.segmentDurationMs'");
         }
+        validateLadder("ladder", c.ladder());
         int r = c.rtmp().port(), h = c.http().port(), a = c.admin().port();
         if (r != 0 && (r == h || r == a) || h != 0 && h == a) {
             throw new ConfigException("'rtmp.port', 'http.port' and 'admin.port' must differ");
+        }
+    }
+
+    /**
+     * Checks a ladder, from the config file or from the admin API.
+     *
+     * @param key prefix for messages, for example {@code ladder}
+     * @throws ConfigException naming the first wrong key
+     */
+    public static void validateLadder(String key, CuecastConfig.Ladder l) {
+        range(key + ".maxLagMs", l.maxLagMs(), 200, 60_000);
+        if (l.rungs().size() > 8) {
+            throw new ConfigException("'" + key + ".rungs' has " + l.rungs().size() + " rungs; at most 8");
+        }
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (int i = 0; i < l.rungs().size(); i++) {
+            CuecastConfig.Rung r = l.rungs().get(i);
+            String k = key + ".rungs[" + i + "]";
+            if (r == null) {
+                throw new ConfigException("'" + k + "' must be a mapping of keys");
+            }
+            range(k + ".shortSide", r.shortSide(), 64, 2160);
+            if (r.shortSide() % 2 != 0) {
+                throw new ConfigException("'" + k + ".shortSide' must be even (4:2:0 video), got " + r.shortSide());
+            }
+            if (!seen.add(r.shortSide())) {
+                throw new ConfigException("'" + k + ".shortSide' " + r.shortSide() + " appears twice");
+            }
+            range(k + ".videoKbps", r.videoKbps(), 50, 50_000);
+            if (r.maxrateKbps() != 0) {
+                range(k + ".maxrateKbps", r.maxrateKbps(), r.videoKbps(), 100_000);
+            }
+            if (r.bufsizeKbps() != 0) {
+                range(k + ".bufsizeKbps", r.bufsizeKbps(), 50, 200_000);
+            }
+            oneOf(k + ".preset", r.preset(), PRESETS);
+            oneOf(k + ".profile", r.profile(), PROFILES);
+            oneOf(k + ".tune", r.tune(), TUNES);
+            range(k + ".maxFps", r.maxFps(), 1, 120);
+        }
+    }
+
+    private static void oneOf(String key, String value, java.util.List<String> allowed) {
+        if (value == null || !allowed.contains(value)) {
+            throw new ConfigException("'" + key + "' must be one of " + allowed + ", got '" + value + "'");
         }
     }
 

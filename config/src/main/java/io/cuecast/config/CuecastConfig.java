@@ -1,5 +1,7 @@
 package io.cuecast.config;
 
+import java.util.List;
+
 /**
  * The whole typed configuration. Defaults live in {@link #defaults()}, in field order; every key
  * is documented in {@code cuecast.example.yaml}, which a test parses so the two cannot drift.
@@ -10,8 +12,10 @@ package io.cuecast.config;
  * @param http public HTTP (HLS playback)
  * @param admin admin HTTP API and metrics
  * @param hls HLS packaging
+ * @param ladder ABR ladder (transcoded renditions) every stream gets unless the admin API overrides it
  */
-public record CuecastConfig(String dataDir, String publicHost, Rtmp rtmp, Http http, Admin admin, Hls hls) {
+public record CuecastConfig(String dataDir, String publicHost, Rtmp rtmp, Http http, Admin admin, Hls hls,
+                            Ladder ladder) {
 
     /**
      * RTMP ingest settings.
@@ -66,6 +70,61 @@ public record CuecastConfig(String dataDir, String publicHost, Rtmp rtmp, Http h
     public record Hls(int segmentDurationMs, int windowSegments, int endGraceMs, int retainEndedMs,
                       int partDurationMs) {}
 
+    /**
+     * The ABR ladder: renditions transcoded in-process from each stream's video.
+     *
+     * @param enabled transcode at all; false offers the source alone (default true)
+     * @param passthrough offer the source itself as the top rendition; rung keyframes then follow the
+     *     source's, otherwise they are forced every hls.segmentDurationMs (default true)
+     * @param maxLagMs when transcoding is this far behind the source, skip to the next keyframe and count it (default 2000)
+     * @param rungs renditions to make, by short side; rungs larger than the source are skipped
+     */
+    public record Ladder(boolean enabled, boolean passthrough, int maxLagMs, List<Rung> rungs) {
+        public Ladder {
+            rungs = rungs == null ? List.of() : List.copyOf(rungs);
+        }
+    }
+
+    /**
+     * One transcoded rendition.
+     *
+     * @param shortSide height of a landscape picture, width of a portrait one, in pixels (even)
+     * @param videoKbps x264 target bitrate
+     * @param maxrateKbps VBV maximum rate; 0 means 110 % of videoKbps
+     * @param bufsizeKbps VBV buffer size; 0 means twice videoKbps
+     * @param preset x264 preset (ultrafast … veryslow)
+     * @param profile H.264 profile: baseline, main or high
+     * @param tune x264 tune, empty for none; zerolatency (default) keeps the rung as live as the source
+     * @param maxFps frame rate cap; faster sources have frames dropped evenly
+     */
+    public record Rung(int shortSide, int videoKbps, int maxrateKbps, int bufsizeKbps, String preset,
+                       String profile, String tune, int maxFps) {
+        /** The rendition's name in URLs, for example {@code 480p}. */
+        public String name() {
+            return shortSide + "p";
+        }
+
+        /** VBV maximum rate with the default applied. */
+        public int effectiveMaxrateKbps() {
+            return maxrateKbps > 0 ? maxrateKbps : videoKbps * 11 / 10;
+        }
+
+        /** VBV buffer size with the default applied. */
+        public int effectiveBufsizeKbps() {
+            return bufsizeKbps > 0 ? bufsizeKbps : videoKbps * 2;
+        }
+    }
+
+    /** A rung with the defaults for everything but its size and bitrate. */
+    public static Rung rung(int shortSide, int videoKbps) {
+        return new Rung(shortSide, videoKbps, 0, 0, "veryfast", "main", "zerolatency", 30);
+    }
+
+    /** The default ladder: the source, then 480p, 360p and 240p. */
+    public static Ladder defaultLadder() {
+        return new Ladder(true, true, 2000, List.of(rung(480, 1000), rung(360, 600), rung(240, 300)));
+    }
+
     /** The embedded defaults: what {@code scripts/run} uses with no file and no environment. */
     public static CuecastConfig defaults() {
         return new CuecastConfig(
@@ -74,6 +133,7 @@ public record CuecastConfig(String dataDir, String publicHost, Rtmp rtmp, Http h
                 new Rtmp("0.0.0.0", 1935, "live", 8 * 1024 * 1024, 4096, 10_000, 20_000),
                 new Http("0.0.0.0", 8080, "*", 8443, "", ""),
                 new Admin("127.0.0.1", 8081, "", 64 * 1024),
-                new Hls(2000, 6, 10_000, 300_000, 200));
+                new Hls(2000, 6, 10_000, 300_000, 200),
+                defaultLadder());
     }
 }

@@ -8,6 +8,7 @@ import io.cuecast.ingest.rtmp.RtmpServer;
 import io.cuecast.ingest.rtmp.RtmpSettings;
 import io.cuecast.relay.hls.HlsHttpHandler;
 import io.cuecast.relay.hls.HlsService;
+import io.cuecast.transcode.LadderService;
 import io.cuecast.relay.hls.HlsSettings;
 import io.cuecast.server.admin.AdminApiHandler;
 import io.cuecast.server.cues.CueService;
@@ -58,6 +59,7 @@ public final class CuecastServer implements AutoCloseable {
     private AdminToken token;
     private StreamService streams;
     private HlsService hls;
+    private LadderService ladders;
     private RtmpServer rtmp;
     private Channel httpChannel;
     private Channel adminChannel;
@@ -115,7 +117,14 @@ public final class CuecastServer implements AutoCloseable {
         hls = new HlsService(hubs, new HlsSettings(h.segmentDurationMs(), h.windowSegments(), h.endGraceMs(),
                 config.http().corsOrigin(), h.retainEndedMs(), h.partDurationMs()), clock, packagerTicks, scheduler,
                 meters);
-        streams = new StreamService(store, keys, hubs, hls, clock, this::urls, streamMeters::remove);
+        ladders = new LadderService(hubs, this::ladderFor, h.segmentDurationMs(), 0);
+        if (config.ladder().enabled()) {
+            ladders.preload();
+        }
+        streams = new StreamService(store, keys, hubs, hls, clock, this::urls, id -> {
+            streamMeters.remove(id);
+            ladders.remove(id);
+        }, ladders::status, config.ladder());
 
         CuecastConfig.Rtmp r = config.rtmp();
         rtmp = new RtmpServer(new RtmpSettings(r.host(), r.port(), r.app(), r.maxMessageBytes(), r.outChunkSize(),
@@ -150,6 +159,11 @@ public final class CuecastServer implements AutoCloseable {
             t.setDaemon(daemon);
             return t;
         };
+    }
+
+    /** The ladder of a stream: its own (set through the admin API) or the server's. */
+    private CuecastConfig.Ladder ladderFor(String streamId) {
+        return streams == null ? config.ladder() : streams.ladderOverride(streamId).orElse(config.ladder());
     }
 
     /** The public URLs with the bound ports. */

@@ -31,7 +31,9 @@ final class TestServer implements AutoCloseable {
                 "CUECAST_RTMP_HOST", "127.0.0.1", "CUECAST_RTMP_PORT", "0",
                 "CUECAST_HTTP_HOST", "127.0.0.1", "CUECAST_HTTP_PORT", "0",
                 "CUECAST_ADMIN_PORT", "0", "CUECAST_ADMIN_TOKEN", TOKEN,
-                "CUECAST_HLS_END_GRACE_MS", "500"));
+                "CUECAST_HLS_END_GRACE_MS", "500",
+                // Transcoding costs a core per stream: only the ladder tests turn it on.
+                "CUECAST_LADDER_ENABLED", "false"));
         env.putAll(extraEnv);
         CuecastConfig config = new ConfigLoader().load(null, env);
         server = new CuecastServer(config, Clock.systemUTC()).start();

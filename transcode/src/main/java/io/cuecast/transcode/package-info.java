@@ -1,5 +1,6 @@
 /**
- * The ABR ladder: decodes a source stream once with FFmpeg (through JavaCPP) and publishes one hub per
- * rendition. The only module allowed to import {@code org.bytedeco}; empty until the ladder lands.
+ * The ABR ladder: decodes a source stream once with FFmpeg (through JavaCPP), scales and encodes one
+ * rendition per rung with libx264, and publishes each rendition as a hub of its own. The only module
+ * allowed to import {@code org.bytedeco} (DESIGN §2).
  */
 package io.cuecast.transcode;

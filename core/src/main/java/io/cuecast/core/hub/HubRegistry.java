@@ -11,6 +11,32 @@ import java.util.function.Consumer;
 public final class HubRegistry {
     private final Map<String, StreamHub> live = new ConcurrentHashMap<>();
     private final List<Consumer<StreamHub>> onCreated = new CopyOnWriteArrayList<>();
+    private final List<RenditionListener> onRendition = new CopyOnWriteArrayList<>();
+
+    /** Told about every rendition hub a transcoder makes from a source hub. */
+    public interface RenditionListener {
+        /**
+         * @param source the live stream's own hub
+         * @param name the rendition's name, for example {@code 480p}
+         * @param rendition the hub the transcoder publishes that rendition into
+         */
+        void onRendition(StreamHub source, String name, StreamHub rendition);
+    }
+
+    /** Calls {@code listener} with every rendition announced from now on. */
+    public void onRenditionCreated(RenditionListener listener) {
+        onRendition.add(listener);
+    }
+
+    /**
+     * Announces a rendition of {@code source}: a hub with its own publisher (the transcoder) that
+     * ends when the transcoder stops. Rendition hubs are not claimable stream ids.
+     */
+    public void announceRendition(StreamHub source, String name, StreamHub rendition) {
+        for (RenditionListener l : onRendition) {
+            l.onRendition(source, name, rendition);
+        }
+    }
 
     /** Calls {@code listener} with every hub created from now on, on the publisher's thread. */
     public void onHubCreated(Consumer<StreamHub> listener) {

@@ -23,6 +23,7 @@ public final class StreamHub {
     private volatile Runnable terminator = () -> { };
     private volatile java.util.concurrent.Executor publisherThread = Runnable::run;
     private final StreamStats stats = new StreamStats(java.time.Instant.now());
+    private volatile boolean sourceOffered = true;
 
     /** Creates the hub of {@code streamId} in state CREATED. */
     public StreamHub(String streamId) {
@@ -55,6 +56,19 @@ public final class StreamHub {
     /** Asks the publisher's connection to close, for example because the stream was deleted. */
     public void terminate() {
         terminator.run();
+    }
+
+    /**
+     * Whether players are offered this stream's own media as a rendition; false when a ladder
+     * without passthrough replaces it with transcoded renditions.
+     */
+    public boolean sourceOffered() {
+        return sourceOffered;
+    }
+
+    /** Sets {@link #sourceOffered()}; the ladder calls it before the stream is prepared. */
+    public void sourceOffered(boolean offered) {
+        this.sourceOffered = offered;
     }
 
     /** Live figures of this publish session. */

@@ -14,11 +14,9 @@ import io.cuecast.relay.mp4.Mp4Track;
 import io.cuecast.relay.mp4.Sample;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,9 +40,8 @@ public final class HlsPackager implements StreamReader {
     private final String streamId;
     private final RenditionTimeline timeline;
     private final long targetTicks;
-    private final Clock clock;
-    private final AtomicLong timelineEnd;
-    private long timelineOffset90k;
+    private final SessionClock clock;
+    private final String renditionName;
     private boolean sessionStarted;
     private final LongConsumer onSegment;
     private final Runnable onEnd;
@@ -56,8 +53,6 @@ public final class HlsPackager implements StreamReader {
     private int audioRate;
     private String initName;
 
-    private long baseMs = Long.MIN_VALUE;
-    private Instant baseWall;
     private final List<Sample> videoSamples = new ArrayList<>();
     private final List<Sample> audioSamples = new ArrayList<>();
     private final DirectChunks videoData = new DirectChunks();
@@ -75,20 +70,19 @@ public final class HlsPackager implements StreamReader {
     private record PendingVideo(long dts, int cto, boolean key, Bytes data) {}
 
     /**
-     * @param timelineEnd end of the timeline so far on a 90 kHz clock, shared by the sessions of a
-     *     stream: this session starts where the previous one ended
+     * @param renditionName the rendition's name in URLs and the multivariant playlist
+     * @param clock the session's shared media → timeline → wall-clock mapping
      * @param onSegment called with each finished segment's size in bytes
      * @param onEnd called after the last segment of the session is written
      */
-    public HlsPackager(String streamId, RenditionTimeline timeline, int segmentDurationMs, int partDurationMs,
-                       Clock clock,
-                       AtomicLong timelineEnd, LongConsumer onSegment, Runnable onEnd) {
+    HlsPackager(String streamId, String renditionName, RenditionTimeline timeline, int segmentDurationMs,
+                int partDurationMs, SessionClock clock, LongConsumer onSegment, Runnable onEnd) {
         this.streamId = streamId;
+        this.renditionName = renditionName;
         this.timeline = timeline;
         this.targetTicks = segmentDurationMs * 90L;
         this.partTicks = partDurationMs * 90L;
         this.clock = clock;
-        this.timelineEnd = timelineEnd;
         this.onSegment = onSegment;
         this.onEnd = onEnd;
     }
@@ -98,7 +92,7 @@ public final class HlsPackager implements StreamReader {
         if (!sessionStarted) {
             // Runs after the previous session's packager finished (they share a serial executor).
             sessionStarted = true;
-            timelineOffset90k = timelineEnd.get();
+            clock.begin();
             timeline.beginSession();
         }
         if (!videoSamples.isEmpty() || !audioSamples.isEmpty() || pendingVideo != null) {
@@ -133,7 +127,7 @@ public final class HlsPackager implements StreamReader {
             return;
         }
         initName = timeline.addInit(InitSegmentWriter.write(mp4),
-                new RenditionInfo("source", String.join(",", codecs), width, height, frameRate));
+                new RenditionInfo(renditionName, String.join(",", codecs), width, height, frameRate));
     }
 
     @Override
@@ -145,17 +139,13 @@ public final class HlsPackager implements StreamReader {
             onVideo(p);
         } else if (audio != null && p.trackId() == audio.id()) {
             onAudio(p);
-        } else if (p.trackId() == dataTrackId && baseWall != null) {
+        } else if (p.trackId() == dataTrackId && clock.anchored()) {
             onCue(p);
         }
     }
 
     private long to90k(long ticks, int timescale) {
-        if (baseMs == Long.MIN_VALUE) {
-            baseMs = ticks * 1000 / timescale;
-            baseWall = clock.instant();
-        }
-        return (ticks * 90_000 / timescale) - baseMs * 90 + timelineOffset90k;
+        return clock.to90k(ticks, timescale);
     }
 
     private void onVideo(Packet p) {
@@ -183,7 +173,7 @@ public final class HlsPackager implements StreamReader {
     /** A cue: an emsg for the fragment being written, a DATERANGE for the playlist (DESIGN §3). */
     private void onCue(Packet p) {
         long pts90k = to90k(p.pts(), 1000);
-        Instant wall = baseWall.plusNanos((pts90k - timelineOffset90k) * 1_000_000_000L / VIDEO_TIMESCALE);
+        Instant wall = clock.wall(pts90k);
         CueCarrier.Carried carried = cues.carry(p.payload(), pts90k, VIDEO_TIMESCALE, wall);
         if (carried == null) {
             log.warn("stream {}: cue payload is not cue JSON; dropped", streamId);
@@ -306,10 +296,10 @@ public final class HlsPackager implements StreamReader {
             return;
         }
         double duration = (end - start) / (double) VIDEO_TIMESCALE;
-        Instant pdt = baseWall.plusNanos((start - timelineOffset90k) * 1_000_000_000L / VIDEO_TIMESCALE);
+        Instant pdt = clock.wall(start);
         int size = timeline.completeSegment(duration, pdt, initName, segmentVideoFrames);
         onSegment.accept(size);
-        timelineEnd.set(end);
+        clock.reached(end);
         segmentVideoFrames = 0;
         segmentStart90k = video != null ? end : -1;
     }

@@ -32,16 +32,24 @@ public final class HlsService {
         this.meters = meters;
         hubs.onHubCreated(hub -> streams.computeIfAbsent(hub.streamId(), this::newStream)
                 .startSession(hub));
+        hubs.onRenditionCreated((source, name, rendition) -> {
+            HlsStream s = streams.get(source.streamId());
+            if (s != null) {
+                s.startRendition(source, name, rendition);
+            }
+        });
     }
 
     private HlsStream newStream(String streamId) {
-        Counter segments = Counter.builder("cuecast.hls.segments").description("HLS segments produced")
-                .tag("stream", streamId).tag("rendition", "source").register(meters);
-        Counter bytes = Counter.builder("cuecast.hls.segment.bytes").description("bytes of HLS segments produced")
-                .baseUnit("bytes").tag("stream", streamId).tag("rendition", "source").register(meters);
-        return new HlsStream(streamId, settings, clock, packagers, scheduler, n -> {
-            segments.increment();
-            bytes.increment(n);
+        return new HlsStream(streamId, settings, clock, packagers, scheduler, rendition -> {
+            Counter segments = Counter.builder("cuecast.hls.segments").description("HLS segments produced")
+                    .tag("stream", streamId).tag("rendition", rendition).register(meters);
+            Counter bytes = Counter.builder("cuecast.hls.segment.bytes").description("bytes of HLS segments produced")
+                    .baseUnit("bytes").tag("stream", streamId).tag("rendition", rendition).register(meters);
+            return n -> {
+                segments.increment();
+                bytes.increment(n);
+            };
         }, () -> expire(streamId));
     }
 

@@ -3,38 +3,59 @@ package io.cuecast.relay.hls;
 import io.cuecast.core.hub.SerialExecutor;
 import io.cuecast.core.hub.StreamHub;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 
 /**
- * The HLS output of one stream id across publish sessions: a reconnecting publisher continues the
- * same playlist after an EXT-X-DISCONTINUITY; a publisher gone longer than the grace period ends it
- * with EXT-X-ENDLIST.
+ * The HLS output of one stream id across publish sessions: the source rendition and the ladder's
+ * renditions. A reconnecting publisher continues the same playlists after an EXT-X-DISCONTINUITY;
+ * a publisher gone longer than the grace period ends them with EXT-X-ENDLIST.
+ *
+ * <p>Every rendition of a stream is packaged on one serial executor with one {@link SessionClock}
+ * per session, so their segments share timestamps and program date-times.
  */
 public final class HlsStream {
     /** Queue bound of the packager's hub reader: about ten seconds of 30 fps video plus audio. */
     static final int READER_CAPACITY = 1024;
+    /** The name of the stream's own (passthrough) rendition. */
+    public static final String SOURCE = "source";
 
     private final String streamId;
     private final HlsSettings settings;
     private final RenditionTimeline source;
+    private final Map<String, RenditionTimeline> ladder = new ConcurrentHashMap<>();
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
-    private final LongConsumer onSegment;
+    private final Function<String, LongConsumer> onSegment;
     private final Runnable onExpired;
+    private final String tag;
     private ScheduledFuture<?> endTimer;
     private final AtomicLong timelineEnd = new AtomicLong();
     private final SerialExecutor serial;
     private volatile boolean live;
+    private volatile StreamHub hub;
+    private SessionClock sessionClock;
+    /** Ladder renditions of the current (or last) session still producing, in announcement order. */
+    private final Set<String> activeRungs = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
     private long session;
 
+    /**
+     * @param onSegment per rendition name, called with each finished segment's size
+     */
     HlsStream(String streamId, HlsSettings settings, Clock clock, Executor packagers,
-              ScheduledExecutorService scheduler, LongConsumer onSegment, Runnable onExpired) {
+              ScheduledExecutorService scheduler, Function<String, LongConsumer> onSegment, Runnable onExpired) {
         this.onExpired = onExpired;
         this.serial = new SerialExecutor(packagers);
         this.streamId = streamId;
@@ -42,10 +63,15 @@ public final class HlsStream {
         this.clock = clock;
         this.scheduler = scheduler;
         this.onSegment = onSegment;
-        String tag = Long.toString(clock.millis(), 36);
-        this.source = new RenditionTimeline(tag, settings.windowSegments(),
+        this.tag = Long.toString(clock.millis(), 36);
+        this.source = newTimeline();
+    }
+
+    private RenditionTimeline newTimeline() {
+        RenditionTimeline t = new RenditionTimeline(tag, settings.windowSegments(),
                 (int) Math.ceil(settings.segmentDurationMs() / 1000.0));
-        source.partTarget(settings.partDurationMs() / 1000.0);
+        t.partTarget(settings.partDurationMs() / 1000.0);
+        return t;
     }
 
     /** The stream id. */
@@ -58,28 +84,68 @@ public final class HlsStream {
         return live;
     }
 
-    /** The renditions, highest first. */
+    /** Every rendition with a timeline, the source first, then the ladder's largest first. */
     public List<RenditionTimeline> renditions() {
-        return List.of(source);
+        List<RenditionTimeline> out = new ArrayList<>();
+        out.add(source);
+        out.addAll(sortedLadder(ladder.keySet()));
+        return out;
+    }
+
+    private List<RenditionTimeline> sortedLadder(java.util.Collection<String> names) {
+        return names.stream().map(ladder::get).filter(java.util.Objects::nonNull)
+                .sorted(Comparator.comparingLong(HlsStream::area).reversed()).toList();
+    }
+
+    private static long area(RenditionTimeline t) {
+        RenditionTimeline.Snapshot s = t.snapshot();
+        return s == null || s.info() == null ? 0 : (long) s.info().width() * s.info().height();
     }
 
     /** A rendition by its path name, or null. */
     public RenditionTimeline rendition(String name) {
-        return "source".equals(name) ? source : null;
+        return SOURCE.equals(name) ? source : ladder.get(name);
     }
 
     /** Attaches a packager to a new publish session's hub. */
-    synchronized void startSession(StreamHub hub) {
+    synchronized void startSession(StreamHub newHub) {
         if (endTimer != null) {
             endTimer.cancel(false);
             endTimer = null;
         }
         live = true;
+        hub = newHub;
         long current = ++session;
-        HlsPackager p = new HlsPackager(streamId, source, settings.segmentDurationMs(), settings.partDurationMs(),
-                clock, timelineEnd,
-                onSegment, () -> sessionEnded(current));
-        hub.attach("hls/" + streamId + "/source", p, serial, READER_CAPACITY);
+        sessionClock = new SessionClock(clock, timelineEnd);
+        activeRungs.clear();
+        HlsPackager p = new HlsPackager(streamId, SOURCE, source, settings.segmentDurationMs(),
+                settings.partDurationMs(), sessionClock, onSegment.apply(SOURCE), () -> sessionEnded(current));
+        newHub.attach("hls/" + streamId + "/" + SOURCE, p, serial, READER_CAPACITY);
+    }
+
+    /** Attaches a packager to a ladder rendition of the current session. */
+    synchronized void startRendition(StreamHub sourceHub, String name, StreamHub rendition) {
+        if (sourceHub != hub || SOURCE.equals(name)) {
+            return; // a rendition of a session that is already over
+        }
+        long current = session;
+        RenditionTimeline timeline = ladder.computeIfAbsent(name, n -> newTimeline());
+        activeRungs.add(name);
+        HlsPackager p = new HlsPackager(streamId, name, timeline, settings.segmentDurationMs(),
+                settings.partDurationMs(), sessionClock, onSegment.apply(name), () -> renditionEnded(current, name));
+        rendition.attach("hls/" + streamId + "/" + name, p, serial, READER_CAPACITY);
+    }
+
+    private synchronized void renditionEnded(long ended, String name) {
+        if (ended == session && live) {
+            // The ladder stopped while the source goes on (a transcoder failure): players must
+            // leave this rendition, so it leaves the multivariant playlist and its playlist ends.
+            activeRungs.remove(name);
+            RenditionTimeline t = ladder.get(name);
+            if (t != null) {
+                t.end();
+            }
+        }
     }
 
     private synchronized void sessionEnded(long ended) {
@@ -93,6 +159,7 @@ public final class HlsStream {
                     return;
                 }
                 source.end();
+                ladder.values().forEach(RenditionTimeline::end);
                 // An ended stream would otherwise hold its window forever: free it after a while.
                 endTimer = scheduler.schedule(() -> {
                     synchronized (HlsStream.this) {
@@ -111,15 +178,57 @@ public final class HlsStream {
         if (endTimer != null) {
             endTimer.cancel(false);
         }
-        // The packager is not detached here: the deleted stream's hub ends, and its onEnd frees the
-        // segment in progress. Segments it still writes go to a closed timeline, which frees them.
+        // The packagers are not detached here: the deleted stream's hub ends, and its onEnd frees the
+        // segment in progress. Segments they still write go to closed timelines, which free them.
         source.close();
+        ladder.values().forEach(RenditionTimeline::close);
         live = false;
     }
 
-    /** The multivariant playlist, or null before the first segment. */
+    /** Bytes of media held by every rendition. */
+    public long bytesHeld() {
+        long sum = 0;
+        for (RenditionTimeline t : renditions()) {
+            sum += t.bytesHeld();
+        }
+        return sum;
+    }
+
+    /**
+     * The multivariant playlist: the source (unless a ladder without passthrough replaces it) and
+     * the current session's ladder renditions that have a segment, or null before the first one.
+     */
     public String multivariant() {
-        RenditionTimeline.Snapshot s = source.snapshot();
+        List<PlaylistWriter.Variant> variants = new ArrayList<>();
+        StreamHub h = hub;
+        boolean offerSource = h == null || h.sourceOffered();
+        if (offerSource) {
+            PlaylistWriter.Variant v = variant(source);
+            if (v != null) {
+                variants.add(v);
+            }
+        }
+        List<String> active;
+        synchronized (activeRungs) {
+            active = List.copyOf(activeRungs);
+        }
+        for (RenditionTimeline t : sortedLadder(active)) {
+            PlaylistWriter.Variant v = variant(t);
+            if (v != null) {
+                variants.add(v);
+            }
+        }
+        if (variants.isEmpty() && !offerSource) {
+            PlaylistWriter.Variant v = variant(source);
+            if (v != null) {
+                variants.add(v);
+            }
+        }
+        return variants.isEmpty() ? null : PlaylistWriter.multivariant(variants);
+    }
+
+    private static PlaylistWriter.Variant variant(RenditionTimeline t) {
+        RenditionTimeline.Snapshot s = t.snapshot();
         if (s == null || s.segments().isEmpty() || s.info() == null) {
             return null;
         }
@@ -135,6 +244,6 @@ public final class HlsStream {
         long average = seconds > 0 ? (long) (total * 8 / seconds) : 0;
         double fps = s.info().frameRate() > 0 ? s.info().frameRate()
                 : FrameRates.snap(seconds > 0 ? frames / seconds : 0);
-        return PlaylistWriter.multivariant(List.of(new PlaylistWriter.Variant(s.info(), peak, average, fps)));
+        return new PlaylistWriter.Variant(s.info(), peak, average, fps);
     }
 }

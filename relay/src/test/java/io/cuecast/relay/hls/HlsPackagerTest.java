@@ -35,7 +35,8 @@ class HlsPackagerTest {
     }
 
     HlsPackager packager() {
-        return new HlsPackager("s", timeline, 2000, 334, Clock.fixed(T0, ZoneOffset.UTC), timelineEnd,
+        return new HlsPackager("s", "source", timeline, 2000, 334,
+                new SessionClock(Clock.fixed(T0, ZoneOffset.UTC), timelineEnd),
                 segmentSizes::add, () -> ends++);
     }
 
@@ -95,7 +96,8 @@ class HlsPackagerTest {
     @Test
     void cuesBecomeEmsgInTheirFragmentAndDateRangesThatOutliveTheWindow() {
         RenditionTimeline small = new RenditionTimeline("c", 3, 2);
-        HlsPackager p = new HlsPackager("s", small, 2000, 334, Clock.fixed(T0, ZoneOffset.UTC), timelineEnd,
+        HlsPackager p = new HlsPackager("s", "source", small, 2000, 334,
+                new SessionClock(Clock.fixed(T0, ZoneOffset.UTC), timelineEnd),
                 segmentSizes::add, () -> ends++);
         p.onTracks(List.of(VIDEO, AUDIO, DATA));
         feed(p, 0, 3, 60);

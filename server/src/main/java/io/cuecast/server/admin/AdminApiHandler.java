@@ -149,6 +149,20 @@ public final class AdminApiHandler extends SimpleChannelInboundHandler<FullHttpR
                         call.keepAlive());
                 return;
             }
+            if (rest.size() == 2 && rest.get(1).equals("ladder")) {
+                if (call.method().equals(HttpMethod.GET)) {
+                    JsonHttp.send(ctx, json, HttpResponseStatus.OK, streams.ladder(id), call.keepAlive());
+                } else if (call.method().equals(HttpMethod.PUT)) {
+                    requireJson(call);
+                    JsonHttp.send(ctx, json, HttpResponseStatus.OK, streams.setLadder(id, call.body()),
+                            call.keepAlive());
+                } else if (call.method().equals(HttpMethod.DELETE)) {
+                    JsonHttp.send(ctx, json, HttpResponseStatus.OK, streams.resetLadder(id), call.keepAlive());
+                } else {
+                    throw notAllowed(call, "GET, PUT, DELETE");
+                }
+                return;
+            }
             if (rest.size() == 2 && rest.get(1).equals("key")) {
                 requireMethod(call, HttpMethod.POST);
                 JsonHttp.send(ctx, json, HttpResponseStatus.OK, streams.rotateKey(id), call.keepAlive());

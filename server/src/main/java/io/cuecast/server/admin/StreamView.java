@@ -1,5 +1,8 @@
 package io.cuecast.server.admin;
 
+import io.cuecast.transcode.LadderStatus;
+import java.util.List;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
@@ -14,10 +17,30 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param createdAt ISO-8601 creation time
  * @param live whether a publisher is attached now
  * @param ingest live figures, null when not live
+ * @param ladder the ladder of the latest publish session, null before the first since start
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StreamView(String id, String name, String streamKey, String rtmpServer, String rtmpUrl,
-                         String playbackUrl, String createdAt, boolean live, Ingest ingest) {
+                         String playbackUrl, String createdAt, boolean live, Ingest ingest, Ladder ladder) {
+    /**
+     * What the transcoder does.
+     *
+     * @param state starting, running, off, failed or ended
+     * @param detail why it is off or failed
+     * @param renditions transcoded renditions, largest first
+     * @param framesDecoded source frames decoded
+     * @param keyframeSkips times it fell behind by more than ladder.maxLagMs and skipped to a keyframe
+     * @param decodeErrors source packets the decoder refused as corrupt
+     */
+    public record Ladder(String state, String detail, List<LadderStatus.Rendition> renditions, long framesDecoded,
+                         long keyframeSkips, long decodeErrors) {
+        /** The view of a status snapshot. */
+        public static Ladder of(LadderStatus.Snapshot s) {
+            return new Ladder(s.state().name().toLowerCase(java.util.Locale.ROOT), s.detail(), s.renditions(),
+                    s.framesDecoded(), s.keyframeSkips(), s.decodeErrors());
+        }
+    }
+
     /**
      * What the publisher sends.
      *

@@ -19,7 +19,7 @@ import java.util.Optional;
  * blocks on disk: never call it from a Netty event loop.
  */
 public final class StreamStore implements AutoCloseable {
-    private static final int SCHEMA_VERSION = 2;
+    private static final int SCHEMA_VERSION = 3;
     private final Connection db;
 
     /** Opens (and creates or migrates) the database in {@code dataDir}. */
@@ -49,6 +49,10 @@ public final class StreamStore implements AutoCloseable {
                             + " pts_ms INTEGER, program_date_time TEXT, created_at TEXT NOT NULL,"
                             + " idempotency_key TEXT, UNIQUE (stream_id, idempotency_key))");
                     s.execute("CREATE INDEX IF NOT EXISTS cues_by_stream ON cues (stream_id, created_at)");
+                }
+                if (version < 3) {
+                    // The stream's own ABR ladder as JSON; NULL follows the server's ladder.
+                    s.execute("ALTER TABLE streams ADD COLUMN ladder TEXT");
                 }
                 if (version < SCHEMA_VERSION) {
                     s.execute("PRAGMA user_version=" + SCHEMA_VERSION);
@@ -110,6 +114,31 @@ public final class StreamStore implements AutoCloseable {
         } catch (SQLException e) {
             throw new StoreException("cannot update stream " + id + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Sets a stream's own ladder (JSON), or null to follow the server's; false when the stream does not exist. */
+    public synchronized boolean updateLadder(String id, String ladderJson) {
+        try (PreparedStatement ps = db.prepareStatement("UPDATE streams SET ladder = ? WHERE id = ?")) {
+            ps.setString(1, ladderJson);
+            ps.setString(2, id);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StoreException("cannot update the ladder of stream " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Every stream's own ladder (JSON), by stream id. */
+    public synchronized java.util.Map<String, String> ladders() {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        try (Statement s = db.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id, ladder FROM streams WHERE ladder IS NOT NULL")) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getString(2));
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read ladders: " + e.getMessage(), e);
+        }
+        return out;
     }
 
     /** Deletes a stream; false when it did not exist. */

@@ -1,0 +1,93 @@
+package io.cuecast.transcode;
+
+import io.cuecast.config.CuecastConfig;
+import io.cuecast.core.hub.HubRegistry;
+import io.cuecast.core.hub.StreamHub;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gives every new publish session the ladder configured for its stream: a {@link LadderTranscoder}
+ * on a thread of its own (never a Netty event loop; FFmpeg work blocks).
+ */
+public final class LadderService {
+    private static final Logger log = LoggerFactory.getLogger(LadderService.class);
+    /** Queue bound of the transcoder's hub reader: a few seconds of 30 fps video and audio. */
+    static final int READER_CAPACITY = 512;
+
+    private final HubRegistry hubs;
+    private final Function<String, CuecastConfig.Ladder> ladderFor;
+    private final int segmentDurationMs;
+    private final int encoderThreads;
+    private final Map<String, LadderStatus> statuses = new ConcurrentHashMap<>();
+
+    /**
+     * @param ladderFor the ladder of a stream id (its override or the server's); called on the
+     *     publisher's thread, so it must not block
+     * @param encoderThreads x264 threads per rung, 0 for x264's choice
+     */
+    public LadderService(HubRegistry hubs, Function<String, CuecastConfig.Ladder> ladderFor, int segmentDurationMs,
+                         int encoderThreads) {
+        this.hubs = hubs;
+        this.ladderFor = ladderFor;
+        this.segmentDurationMs = segmentDurationMs;
+        this.encoderThreads = encoderThreads;
+        hubs.onHubCreated(this::start);
+    }
+
+    /**
+     * Loads FFmpeg's native libraries in the background, so the first stream's ladder does not wait
+     * for JavaCPP to unpack them.
+     */
+    public void preload() {
+        Thread t = new Thread(() -> {
+            long t0 = System.nanoTime();
+            try {
+                Natives.load();
+                log.info("FFmpeg libraries loaded in {} ms", (System.nanoTime() - t0) / 1_000_000);
+            } catch (Throwable e) {
+                log.error("FFmpeg libraries cannot be loaded; streams will play without a ladder: {}", e.toString());
+            }
+        }, "ffmpeg-loader");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void start(StreamHub hub) {
+        String id = hub.streamId();
+        CuecastConfig.Ladder ladder = ladderFor.apply(id);
+        LadderStatus status = new LadderStatus();
+        statuses.put(id, status);
+        if (ladder == null || !ladder.enabled() || ladder.rungs().isEmpty()) {
+            status.off(ladder == null || !ladder.enabled() ? "the ladder is disabled" : "the ladder has no rungs");
+            return;
+        }
+        if (!ladder.passthrough()) {
+            hub.sourceOffered(false);
+        }
+        ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "ladder-" + id);
+            t.setDaemon(true);
+            return t;
+        });
+        LadderTranscoder transcoder = new LadderTranscoder(hub, ladder, segmentDurationMs, hubs, status,
+                encoderThreads, thread::shutdown);
+        hub.attach("ladder/" + id, transcoder, thread, READER_CAPACITY);
+    }
+
+    /** The ladder status of the stream's latest publish session, if it was published since start. */
+    public Optional<LadderStatus.Snapshot> status(String streamId) {
+        return Optional.ofNullable(statuses.get(streamId)).map(LadderStatus::snapshot);
+    }
+
+    /** Forgets a deleted stream. */
+    public void remove(String streamId) {
+        statuses.remove(streamId);
+    }
+}

@@ -1,0 +1,354 @@
+package io.cuecast.transcode;
+
+import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
+
+import io.cuecast.config.CuecastConfig;
+import io.cuecast.core.hub.HubRegistry;
+import io.cuecast.core.hub.StreamHub;
+import io.cuecast.core.hub.StreamReader;
+import io.cuecast.core.media.AacConfig;
+import io.cuecast.core.media.Bytes;
+import io.cuecast.core.media.DataConfig;
+import io.cuecast.core.media.H264Config;
+import io.cuecast.core.media.MediaKind;
+import io.cuecast.core.media.Packet;
+import io.cuecast.core.media.Track;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ladder of one publish session: a reader of the source hub that decodes its video once,
+ * encodes it once per rung and publishes each rung as a hub of its own (DESIGN §2).
+ *
+ * <p>Every rung gets an IDR at the same presentation time: where the source has a keyframe when the
+ * source is offered as a passthrough rendition, every hls.segmentDurationMs otherwise, so the
+ * packagers cut segment N of every rendition at the same instant. AAC audio and timed data (cues)
+ * pass through unchanged; a cue is released into a rung once that rung's video has reached the
+ * cue's time, so it lands in the part that holds it.
+ *
+ * <p>Runs on the stream's own transcoder thread, one callback at a time. Falling more than
+ * ladder.maxLagMs behind the source skips to the next keyframe (counted); an FFmpeg error ends the
+ * renditions (the source keeps playing); natives are freed when the session ends or fails.
+ */
+public final class LadderTranscoder implements StreamReader {
+    private static final Logger log = LoggerFactory.getLogger(LadderTranscoder.class);
+    /** Refused packets in a row after which the source is taken as undecodable. */
+    static final int MAX_CONSECUTIVE_DECODE_ERRORS = 50;
+    /** Source keyframes remembered until their decoded frame comes out of the decoder. */
+    private static final int MAX_PENDING_KEYFRAMES = 64;
+    /** Cues held per rung until the rung's video reaches them. */
+    private static final int MAX_PENDING_CUES = 256;
+
+    private final StreamHub source;
+    private final CuecastConfig.Ladder ladder;
+    private final int segmentDurationMs;
+    private final HubRegistry registry;
+    private final LadderStatus status;
+    private final int encoderThreads;
+    private final Runnable onFinished;
+
+    private Track video;
+    private Track audio;
+    private Track data;
+    private H264Decoder decoder;
+    private Bytes decoderRecord;
+    private List<RungOutput> rungs;
+    private boolean stopped;
+    private boolean skipping;
+    private int consecutiveErrors;
+    private final ArrayDeque<Long> keyframes = new ArrayDeque<>();
+    private long nextForcedIdr = Long.MIN_VALUE;
+
+    private static final class RungOutput {
+        final RungEncoder encoder;
+        final StreamHub hub;
+        final ArrayDeque<Packet> cues = new ArrayDeque<>();
+        long lastOutputMs = Long.MIN_VALUE;
+
+        RungOutput(RungEncoder encoder, StreamHub hub) {
+            this.encoder = encoder;
+            this.hub = hub;
+        }
+    }
+
+    /**
+     * @param encoderThreads x264 threads per rung, 0 for x264's choice
+     * @param onFinished called once when the session's ladder is done (ended, failed or off)
+     */
+    public LadderTranscoder(StreamHub source, CuecastConfig.Ladder ladder, int segmentDurationMs, HubRegistry registry,
+                            LadderStatus status, int encoderThreads, Runnable onFinished) {
+        this.source = source;
+        this.ladder = ladder;
+        this.segmentDurationMs = segmentDurationMs;
+        this.registry = registry;
+        this.status = status;
+        this.encoderThreads = encoderThreads;
+        this.onFinished = onFinished;
+    }
+
+    @Override
+    public void onTracks(List<Track> tracks) {
+        if (stopped) {
+            return;
+        }
+        try {
+            Track newVideo = null, newAudio = null, newData = null;
+            for (Track t : tracks) {
+                if (t.kind() == MediaKind.VIDEO && t.config() instanceof H264Config && newVideo == null) {
+                    newVideo = t;
+                } else if (t.kind() == MediaKind.AUDIO && t.config() instanceof AacConfig && newAudio == null) {
+                    newAudio = t;
+                } else if (t.kind() == MediaKind.DATA && t.config() instanceof DataConfig && newData == null) {
+                    newData = t;
+                }
+            }
+            boolean audioChanged = rungs != null && (!java.util.Objects.equals(audio, newAudio)
+                    || !java.util.Objects.equals(data, newData));
+            audio = newAudio;
+            data = newData;
+            if (rungs == null) {
+                start(newVideo);
+                return;
+            }
+            if (newVideo == null) {
+                throw new FfmpegException("the source's H.264 video track went away mid-stream");
+            }
+            video = newVideo;
+            H264Config h = (H264Config) video.config();
+            if (!h.record().equals(decoderRecord)) {
+                // New SPS/PPS (an encoder restart, maybe a new size): a new decoder; the rungs keep
+                // their size and the scaler adapts to the new pictures.
+                decoder.close();
+                decoder = null;
+                openDecoder(h);
+            }
+            if (audioChanged) {
+                for (RungOutput r : rungs) {
+                    r.hub.update(rungTracks(r.encoder));
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            fail(e);
+        }
+    }
+
+    private void start(Track newVideo) {
+        if (newVideo == null) {
+            off("the source has no H.264 video");
+            return;
+        }
+        video = newVideo;
+        H264Config h = (H264Config) video.config();
+        List<PlannedRung> plan = LadderPlanner.plan(h.width(), h.height(), h.sps().frameRate(), ladder);
+        if (plan.isEmpty()) {
+            off("no rung is smaller than the source's " + h.width() + "x" + h.height());
+            return;
+        }
+        openDecoder(h);
+        double fps = h.sps().frameRate() > 0 ? h.sps().frameRate() : 30;
+        int gop = (int) Math.ceil(fps * 10); // x264 never needs to pick an IDR by itself
+        List<RungOutput> outputs = new ArrayList<>();
+        try {
+            for (PlannedRung p : plan) {
+                RungEncoder encoder = new RungEncoder(p, video.timescale(), gop, encoderThreads);
+                outputs.add(new RungOutput(encoder, new StreamHub(source.streamId() + "/" + p.name())));
+            }
+        } catch (RuntimeException e) {
+            outputs.forEach(o -> o.encoder.close());
+            throw e;
+        }
+        rungs = outputs;
+        for (RungOutput r : rungs) {
+            r.hub.prepare(rungTracks(r.encoder));
+        }
+        status.running(plan);
+        log.info("stream {}: ladder {} from {}x{}", source.streamId(),
+                plan.stream().map(p -> p.name() + " " + p.width() + "x" + p.height() + " " + p.rung().videoKbps()
+                        + " kbit/s").toList(), h.width(), h.height());
+        for (RungOutput r : rungs) {
+            registry.announceRendition(source, r.encoder.plan().name(), r.hub);
+        }
+    }
+
+    private void openDecoder(H264Config h) {
+        decoder = new H264Decoder(h.record().unsafeArray(), video.timescale());
+        decoderRecord = h.record();
+    }
+
+    private List<Track> rungTracks(RungEncoder encoder) {
+        List<Track> t = new ArrayList<>(3);
+        t.add(new Track(video.id(), MediaKind.VIDEO, video.timescale(), encoder.config()));
+        if (audio != null) {
+            t.add(audio);
+        }
+        if (data != null) {
+            t.add(data);
+        }
+        return t;
+    }
+
+    @Override
+    public void onPacket(Packet p) {
+        if (stopped || rungs == null) {
+            return;
+        }
+        try {
+            if (audio != null && p.trackId() == audio.id()) {
+                for (RungOutput r : rungs) {
+                    r.hub.publish(p);
+                }
+            } else if (data != null && p.trackId() == data.id()) {
+                for (RungOutput r : rungs) {
+                    if (r.cues.size() >= MAX_PENDING_CUES) {
+                        r.hub.publish(r.cues.poll()); // never hold more than a bound; early beats lost
+                    }
+                    r.cues.add(p);
+                    releaseCues(r);
+                }
+            } else if (p.trackId() == video.id()) {
+                onVideo(p);
+            }
+        } catch (RuntimeException | LinkageError e) {
+            fail(e);
+        }
+    }
+
+    private void onVideo(Packet p) {
+        long ptsMs = p.pts() * 1000 / video.timescale();
+        long newestMs = source.stats().lastVideoPtsMs();
+        long lag = newestMs - ptsMs;
+        if (!skipping && newestMs >= 0 && lag > ladder.maxLagMs()) {
+            skipping = true;
+            status.keyframeSkips.incrementAndGet();
+            log.warn("stream {}: ladder is {} ms behind the source (limit {}); skipping to a keyframe",
+                    source.streamId(), lag, ladder.maxLagMs());
+        }
+        if (skipping) {
+            // Resume at a keyframe that is close enough to live again.
+            if (!p.keyframe() || lag > ladder.maxLagMs() / 2) {
+                return;
+            }
+            skipping = false;
+        }
+        if (p.keyframe()) {
+            if (keyframes.size() >= MAX_PENDING_KEYFRAMES) {
+                keyframes.poll();
+            }
+            keyframes.add(p.pts());
+        }
+        byte[] payload = p.payload().unsafeArray();
+        if (decoder.decode(payload, p.payload().length(), p.pts(), p.dts(), p.keyframe(), this::onFrame)) {
+            consecutiveErrors = 0;
+        } else {
+            status.decodeErrors.incrementAndGet();
+            if (++consecutiveErrors >= MAX_CONSECUTIVE_DECODE_ERRORS) {
+                throw new FfmpegException("the H.264 decoder refused " + consecutiveErrors
+                        + " packets in a row: the source video is corrupt");
+            }
+        }
+    }
+
+    private void onFrame(AVFrame frame) {
+        status.framesDecoded.incrementAndGet();
+        long pts = frame.pts() != AV_NOPTS_VALUE ? frame.pts() : frame.best_effort_timestamp();
+        if (pts == AV_NOPTS_VALUE) {
+            return;
+        }
+        boolean idr = false;
+        if (ladder.passthrough()) {
+            while (!keyframes.isEmpty() && keyframes.peek() <= pts) {
+                idr |= keyframes.poll() == pts;
+            }
+        } else {
+            long interval = (long) segmentDurationMs * video.timescale() / 1000;
+            if (nextForcedIdr == Long.MIN_VALUE || pts >= nextForcedIdr) {
+                idr = true;
+                nextForcedIdr = nextForcedIdr == Long.MIN_VALUE || pts - nextForcedIdr >= interval
+                        ? pts + interval : nextForcedIdr + interval;
+            }
+        }
+        for (RungOutput r : rungs) {
+            r.encoder.encode(frame, pts, idr, f -> emit(r, f));
+        }
+    }
+
+    private void emit(RungOutput r, EncodedFrame f) {
+        r.hub.publish(new Packet(video.id(), f.pts(), f.dts(), f.keyframe(), Bytes.wrap(f.data())));
+        r.lastOutputMs = Math.max(r.lastOutputMs, f.pts() * 1000 / video.timescale());
+        releaseCues(r);
+    }
+
+    private void releaseCues(RungOutput r) {
+        while (!r.cues.isEmpty()) {
+            Packet cue = r.cues.peek();
+            long cueMs = cue.pts() * 1000 / data.timescale();
+            if (cueMs > r.lastOutputMs) {
+                return;
+            }
+            r.hub.publish(r.cues.poll());
+        }
+    }
+
+    @Override
+    public void onEnd() {
+        try {
+            if (!stopped && rungs != null) {
+                decoder.finish(this::onFrame);
+                for (RungOutput r : rungs) {
+                    r.encoder.finish(f -> emit(r, f));
+                    while (!r.cues.isEmpty()) {
+                        r.hub.publish(r.cues.poll());
+                    }
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            log.warn("stream {}: ladder could not flush its last frames: {}", source.streamId(), e.getMessage());
+        } finally {
+            if (!stopped) {
+                stopped = true;
+                status.ended();
+                release();
+            }
+            onFinished.run();
+        }
+    }
+
+    private void off(String why) {
+        stopped = true;
+        status.off(why);
+        source.sourceOffered(true);
+        log.info("stream {}: no ladder: {}", source.streamId(), why);
+    }
+
+    private void fail(Throwable e) {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        status.failed(why);
+        // Without passthrough the renditions were all players had: offer the source again.
+        source.sourceOffered(true);
+        log.error("stream {}: ladder failed, its renditions end and the source keeps playing: {}",
+                source.streamId(), why, e instanceof FfmpegException ? null : e);
+        release();
+    }
+
+    /** Ends the rendition hubs and frees every native allocation. */
+    private void release() {
+        if (rungs != null) {
+            for (RungOutput r : rungs) {
+                r.hub.end();
+                r.encoder.close();
+            }
+        }
+        if (decoder != null) {
+            decoder.close();
+            decoder = null;
+        }
+    }
+}
