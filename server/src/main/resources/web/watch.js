@@ -10,7 +10,9 @@
   const status = document.getElementById('status');
   const seen = new WeakSet();
   // Observable state for tests and curious developers.
-  const state = (window.cuecast = { streamId: streamId, applied: [], shown: null, stalls: 0, playing: false });
+  const state = (window.cuecast = { streamId: streamId, applied: [], shown: null, stalls: 0, playing: false,
+                                    fatalErrors: 0, height: 0 });
+  const quality = document.getElementById('quality');
   video.addEventListener('playing', function () { state.playing = true; });
   video.addEventListener('waiting', function () { if (state.playing) state.stalls++; });
 
@@ -89,9 +91,29 @@
   const src = '/hls/' + encodeURIComponent(streamId) + '/master.m3u8';
   if (window.Hls && Hls.isSupported()) {
     const hls = new Hls({ enableID3MetadataCues: true, enableDateRangeMetadataCues: true });
-    hls.on(Hls.Events.MANIFEST_PARSED, function () { status.textContent = 'Live'; video.play().catch(function () {}); });
+    hls.on(Hls.Events.MANIFEST_PARSED, function () {
+      status.textContent = 'Live';
+      // One entry per rendition of the ladder; "Auto" lets hls.js pick by bandwidth.
+      while (quality.options.length > 1) quality.remove(1);
+      hls.levels.forEach(function (level, i) {
+        const o = document.createElement('option');
+        o.value = String(i);
+        o.textContent = Math.min(level.width, level.height) + 'p · ' + Math.round(level.bitrate / 1000) + ' kbit/s';
+        quality.appendChild(o);
+      });
+      document.getElementById('quality-label').hidden = hls.levels.length < 2;
+      video.play().catch(function () {});
+    });
+    hls.on(Hls.Events.LEVEL_SWITCHED, function (e, data) {
+      const level = hls.levels[data.level];
+      state.level = data.level;
+      status.textContent = 'Live · ' + (level ? Math.min(level.width, level.height) + 'p' : '');
+    });
+    video.addEventListener('resize', function () { state.height = video.videoHeight; });
+    quality.addEventListener('change', function () { hls.currentLevel = Number(quality.value); });
     hls.on(Hls.Events.ERROR, function (e, data) {
       if (data.fatal) {
+        state.fatalErrors++;
         status.textContent = 'Stream not available (' + data.details + '), retrying…';
         setTimeout(function () { hls.loadSource(src); }, 3000);
       }
