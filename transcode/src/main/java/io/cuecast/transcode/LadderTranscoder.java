@@ -38,6 +38,8 @@ public final class LadderTranscoder implements StreamReader {
     private static final Logger log = LoggerFactory.getLogger(LadderTranscoder.class);
     /** Refused packets in a row after which the source is taken as undecodable. */
     static final int MAX_CONSECUTIVE_DECODE_ERRORS = 50;
+    /** Video packets per error-rate window (five seconds at 30 fps). */
+    static final int ERROR_WINDOW = 150;
     /** Source keyframes remembered until their decoded frame comes out of the decoder. */
     private static final int MAX_PENDING_KEYFRAMES = 64;
     /** Cues held per rung until the rung's video reaches them. */
@@ -60,6 +62,8 @@ public final class LadderTranscoder implements StreamReader {
     private boolean stopped;
     private boolean skipping;
     private int consecutiveErrors;
+    private int windowPackets;
+    private int windowErrors;
     private final ArrayDeque<Long> keyframes = new ArrayDeque<>();
     private long nextForcedIdr = Long.MIN_VALUE;
 
@@ -245,10 +249,21 @@ public final class LadderTranscoder implements StreamReader {
             consecutiveErrors = 0;
         } else {
             status.decodeErrors.incrementAndGet();
+            windowErrors++;
             if (++consecutiveErrors >= MAX_CONSECUTIVE_DECODE_ERRORS) {
                 throw new FfmpegException("the H.264 decoder refused " + consecutiveErrors
                         + " packets in a row: the source video is corrupt");
             }
+        }
+        // A source that mostly fails to decode would leave the rungs stalled while "running":
+        // renditions nobody can watch are worse than none.
+        if (++windowPackets == ERROR_WINDOW) {
+            if (windowErrors * 2 > windowPackets) {
+                throw new FfmpegException("the H.264 decoder refused " + windowErrors + " of the last "
+                        + windowPackets + " packets: the source video is corrupt");
+            }
+            windowPackets = 0;
+            windowErrors = 0;
         }
     }
 
