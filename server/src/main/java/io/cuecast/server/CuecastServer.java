@@ -117,7 +117,9 @@ public final class CuecastServer implements AutoCloseable {
         hls = new HlsService(hubs, new HlsSettings(h.segmentDurationMs(), h.windowSegments(), h.endGraceMs(),
                 config.http().corsOrigin(), h.retainEndedMs(), h.partDurationMs()), clock, packagerTicks, scheduler,
                 meters);
-        ladders = new LadderService(hubs, this::ladderFor, h.segmentDurationMs(), 0);
+        // One x264 thread per rung: the rungs already encode in parallel on threads of their own, and
+        // measured on the bench (docs/benchmarks.md) it costs 10 % less CPU than x264's own threading.
+        ladders = new LadderService(hubs, this::ladderFor, h.segmentDurationMs(), 1);
         if (config.ladder().enabled()) {
             ladders.preload();
         }

@@ -143,6 +143,14 @@ class LadderE2ETest {
 
         JsonNode status = server.stream(id).get("ladder");
         assertThat(status.get("state").asText()).isEqualTo("running");
+        // While live, each LL-HLS media playlist reports every other rendition (RFC 8216bis §4.4.5.4).
+        List<String> names = new ArrayList<>(expected.keySet());
+        String live = media(id, names.get(0)).text().stream().filter(l -> l.startsWith("#EXT-X-RENDITION-REPORT:"))
+                .reduce("", (a, l) -> a + l + "\n");
+        for (String other : names.subList(1, names.size())) {
+            assertThat(live).contains("#EXT-X-RENDITION-REPORT:URI=\"../" + other + "/index.m3u8\",LAST-MSN=");
+        }
+        assertThat(live).doesNotContain("../" + names.get(0) + "/").contains("LAST-PART=");
 
         String master = server.get(server.http("/hls/" + id + "/master.m3u8")).body();
         assertThat(ffmpeg.waitFor(90, TimeUnit.SECONDS)).isTrue();
@@ -194,8 +202,7 @@ class LadderE2ETest {
             }
         }
 
-        // Segment N of every rendition starts at the same time (±1 frame) and lasts as long.
-        List<String> names = new ArrayList<>(expected.keySet());
+        // Segment N of every rendition starts at the same presentation time (±1 frame) and lasts as long.
         Media first = playlists.get(names.get(0));
         int count = playlists.values().stream().mapToInt(m -> m.segments().size()).min().orElseThrow();
         for (int i = 0; i < count; i++) {

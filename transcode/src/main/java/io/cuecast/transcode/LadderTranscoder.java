@@ -42,8 +42,6 @@ public final class LadderTranscoder implements StreamReader {
     static final int ERROR_WINDOW = 150;
     /** Source keyframes remembered until their decoded frame comes out of the decoder. */
     private static final int MAX_PENDING_KEYFRAMES = 64;
-    /** Cues held per rung until the rung's video reaches them. */
-    private static final int MAX_PENDING_CUES = 256;
 
     private final StreamHub source;
     private final CuecastConfig.Ladder ladder;
@@ -58,7 +56,7 @@ public final class LadderTranscoder implements StreamReader {
     private Track data;
     private H264Decoder decoder;
     private Bytes decoderRecord;
-    private List<RungOutput> rungs;
+    private List<RungWorker> rungs;
     private boolean stopped;
     private boolean skipping;
     private int consecutiveErrors;
@@ -66,18 +64,6 @@ public final class LadderTranscoder implements StreamReader {
     private int windowErrors;
     private final ArrayDeque<Long> keyframes = new ArrayDeque<>();
     private long nextForcedIdr = Long.MIN_VALUE;
-
-    private static final class RungOutput {
-        final RungEncoder encoder;
-        final StreamHub hub;
-        final ArrayDeque<Packet> cues = new ArrayDeque<>();
-        long lastOutputMs = Long.MIN_VALUE;
-
-        RungOutput(RungEncoder encoder, StreamHub hub) {
-            this.encoder = encoder;
-            this.hub = hub;
-        }
-    }
 
     /**
      * @param encoderThreads x264 threads per rung, 0 for x264's choice
@@ -131,11 +117,11 @@ public final class LadderTranscoder implements StreamReader {
                 openDecoder(h);
             }
             if (audioChanged) {
-                for (RungOutput r : rungs) {
-                    r.hub.update(rungTracks(r.encoder));
+                for (RungWorker r : rungs) {
+                    r.tracks(rungTracks(r.encoder()));
                 }
             }
-        } catch (RuntimeException | LinkageError e) {
+        } catch (RuntimeException | LinkageError | InterruptedException e) {
             fail(e);
         }
     }
@@ -155,26 +141,28 @@ public final class LadderTranscoder implements StreamReader {
         openDecoder(h);
         double fps = h.sps().frameRate() > 0 ? h.sps().frameRate() : 30;
         int gop = (int) Math.ceil(fps * 10); // x264 never needs to pick an IDR by itself
-        List<RungOutput> outputs = new ArrayList<>();
+        List<RungEncoder> encoders = new ArrayList<>();
         try {
             for (PlannedRung p : plan) {
-                RungEncoder encoder = new RungEncoder(p, video.timescale(), gop, encoderThreads);
-                outputs.add(new RungOutput(encoder, new StreamHub(source.streamId() + "/" + p.name())));
+                encoders.add(new RungEncoder(p, video.timescale(), gop, encoderThreads));
             }
         } catch (RuntimeException e) {
-            outputs.forEach(o -> o.encoder.close());
+            encoders.forEach(RungEncoder::close);
             throw e;
         }
-        rungs = outputs;
-        for (RungOutput r : rungs) {
-            r.hub.prepare(rungTracks(r.encoder));
+        List<RungWorker> workers = new ArrayList<>();
+        for (RungEncoder encoder : encoders) {
+            StreamHub hub = new StreamHub(source.streamId() + "/" + encoder.plan().name());
+            hub.prepare(rungTracks(encoder));
+            workers.add(new RungWorker(source.streamId(), encoder, hub, video));
         }
+        rungs = workers;
         status.running(plan);
         log.info("stream {}: ladder {} from {}x{}", source.streamId(),
                 plan.stream().map(p -> p.name() + " " + p.width() + "x" + p.height() + " " + p.rung().videoKbps()
                         + " kbit/s").toList(), h.width(), h.height());
-        for (RungOutput r : rungs) {
-            registry.announceRendition(source, r.encoder.plan().name(), r.hub);
+        for (RungWorker r : rungs) {
+            registry.announceRendition(source, r.encoder().plan().name(), r.hub());
         }
     }
 
@@ -201,27 +189,28 @@ public final class LadderTranscoder implements StreamReader {
             return;
         }
         try {
+            for (RungWorker r : rungs) {
+                if (r.failure() != null) {
+                    throw new FfmpegException("rung " + r.encoder().plan().name() + ": " + r.failure().getMessage());
+                }
+            }
             if (audio != null && p.trackId() == audio.id()) {
-                for (RungOutput r : rungs) {
-                    r.hub.publish(p);
+                for (RungWorker r : rungs) {
+                    r.audio(p);
                 }
             } else if (data != null && p.trackId() == data.id()) {
-                for (RungOutput r : rungs) {
-                    if (r.cues.size() >= MAX_PENDING_CUES) {
-                        r.hub.publish(r.cues.poll()); // never hold more than a bound; early beats lost
-                    }
-                    r.cues.add(p);
-                    releaseCues(r);
+                for (RungWorker r : rungs) {
+                    r.cue(p, data.timescale());
                 }
             } else if (p.trackId() == video.id()) {
                 onVideo(p);
             }
-        } catch (RuntimeException | LinkageError e) {
+        } catch (RuntimeException | LinkageError | InterruptedException e) {
             fail(e);
         }
     }
 
-    private void onVideo(Packet p) {
+    private void onVideo(Packet p) throws InterruptedException {
         long ptsMs = p.pts() * 1000 / video.timescale();
         long newestMs = source.stats().lastVideoPtsMs();
         long lag = newestMs - ptsMs;
@@ -245,7 +234,7 @@ public final class LadderTranscoder implements StreamReader {
             keyframes.add(p.pts());
         }
         byte[] payload = p.payload().unsafeArray();
-        if (decoder.decode(payload, p.payload().length(), p.pts(), p.dts(), p.keyframe(), this::onFrame)) {
+        if (decoder.decode(payload, p.payload().length(), p.pts(), p.dts(), p.keyframe(), this::onFrameUnchecked)) {
             consecutiveErrors = 0;
         } else {
             status.decodeErrors.incrementAndGet();
@@ -267,7 +256,7 @@ public final class LadderTranscoder implements StreamReader {
         }
     }
 
-    private void onFrame(AVFrame frame) {
+    private void onFrame(AVFrame frame) throws InterruptedException {
         status.framesDecoded.incrementAndGet();
         long pts = frame.pts() != AV_NOPTS_VALUE ? frame.pts() : frame.best_effort_timestamp();
         if (pts == AV_NOPTS_VALUE) {
@@ -286,25 +275,17 @@ public final class LadderTranscoder implements StreamReader {
                         ? pts + interval : nextForcedIdr + interval;
             }
         }
-        for (RungOutput r : rungs) {
-            r.encoder.encode(frame, pts, idr, f -> emit(r, f));
+        for (RungWorker r : rungs) {
+            r.frame(frame, pts, idr);
         }
     }
 
-    private void emit(RungOutput r, EncodedFrame f) {
-        r.hub.publish(new Packet(video.id(), f.pts(), f.dts(), f.keyframe(), Bytes.wrap(f.data())));
-        r.lastOutputMs = Math.max(r.lastOutputMs, f.pts() * 1000 / video.timescale());
-        releaseCues(r);
-    }
-
-    private void releaseCues(RungOutput r) {
-        while (!r.cues.isEmpty()) {
-            Packet cue = r.cues.peek();
-            long cueMs = cue.pts() * 1000 / data.timescale();
-            if (cueMs > r.lastOutputMs) {
-                return;
-            }
-            r.hub.publish(r.cues.poll());
+    private void onFrameUnchecked(AVFrame frame) {
+        try {
+            onFrame(frame);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FfmpegException("interrupted while handing a frame to the rungs");
         }
     }
 
@@ -312,15 +293,20 @@ public final class LadderTranscoder implements StreamReader {
     public void onEnd() {
         try {
             if (!stopped && rungs != null) {
-                decoder.finish(this::onFrame);
-                for (RungOutput r : rungs) {
-                    r.encoder.finish(f -> emit(r, f));
-                    while (!r.cues.isEmpty()) {
-                        r.hub.publish(r.cues.poll());
+                decoder.finish(this::onFrameUnchecked);
+                for (RungWorker r : rungs) {
+                    r.finish();
+                }
+                for (RungWorker r : rungs) {
+                    r.close(false);
+                }
+                for (RungWorker r : rungs) {
+                    if (r.failure() != null) {
+                        throw new FfmpegException("rung " + r.encoder().plan().name() + ": " + r.failure().getMessage());
                     }
                 }
             }
-        } catch (RuntimeException | LinkageError e) {
+        } catch (RuntimeException | LinkageError | InterruptedException e) {
             log.warn("stream {}: ladder could not flush its last frames: {}", source.streamId(), e.getMessage());
         } finally {
             if (!stopped) {
@@ -356,9 +342,8 @@ public final class LadderTranscoder implements StreamReader {
     /** Ends the rendition hubs and frees every native allocation. */
     private void release() {
         if (rungs != null) {
-            for (RungOutput r : rungs) {
-                r.hub.end();
-                r.encoder.close();
+            for (RungWorker r : rungs) {
+                r.close(true);
             }
         }
         if (decoder != null) {

@@ -242,6 +242,9 @@ public final class HlsHttpHandler extends ChannelInboundHandlerAdapter {
             sendText(ctx, HttpResponseStatus.NOT_FOUND, "stream not live\n", keepAlive);
             return;
         }
+        if (kind == Kind.PLAYLIST && !snap.ended() && snap.partTarget() > 0) {
+            text = text + stream.renditionReports(rendition);
+        }
         byte[] body = text.getBytes(StandardCharsets.UTF_8);
         FullHttpResponse r = response(HttpResponseStatus.OK, head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/vnd.apple.mpegurl");

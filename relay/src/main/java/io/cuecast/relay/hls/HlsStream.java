@@ -227,6 +227,50 @@ public final class HlsStream {
         return variants.isEmpty() ? null : PlaylistWriter.multivariant(variants);
     }
 
+    /**
+     * EXT-X-RENDITION-REPORT lines (RFC 8216bis §4.4.5.4) for the renditions players are offered
+     * besides {@code self}: their last media sequence number and part, so a low-latency player can
+     * switch to one with a blocking request for exactly the next part.
+     */
+    public String renditionReports(RenditionTimeline self) {
+        StringBuilder sb = new StringBuilder();
+        List<String> names = new ArrayList<>();
+        StreamHub h = hub;
+        if (h == null || h.sourceOffered()) {
+            names.add(SOURCE);
+        }
+        synchronized (activeRungs) {
+            names.addAll(activeRungs);
+        }
+        for (String name : names) {
+            RenditionTimeline t = rendition(name);
+            if (t == null || t == self) {
+                continue;
+            }
+            RenditionTimeline.Snapshot s = t.snapshot();
+            if (s == null || s.segments().isEmpty() || s.ended()) {
+                continue;
+            }
+            long lastMsn;
+            int lastPart;
+            if (!s.openParts().isEmpty()) {
+                lastMsn = s.nextSequence();
+                lastPart = s.openParts().size() - 1;
+            } else {
+                MediaSegment last = s.segments().get(s.segments().size() - 1);
+                lastMsn = last.sequence();
+                lastPart = last.parts().size() - 1;
+            }
+            sb.append("#EXT-X-RENDITION-REPORT:URI=\"../").append(name).append("/index.m3u8\",LAST-MSN=")
+                    .append(lastMsn);
+            if (lastPart >= 0) {
+                sb.append(",LAST-PART=").append(lastPart);
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
     private static PlaylistWriter.Variant variant(RenditionTimeline t) {
         RenditionTimeline.Snapshot s = t.snapshot();
         if (s == null || s.segments().isEmpty() || s.info() == null) {
