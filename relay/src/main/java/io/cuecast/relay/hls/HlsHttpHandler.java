@@ -10,6 +10,10 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -119,8 +123,12 @@ public final class HlsHttpHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ByteBuf data = rendition.resource(name);
+        if (data == null && !head && isHintedPart(rendition, name)) {
+            // A preload hint names the next part before it exists (§6.2.6): stream it as it is written.
+            streamHintedPart(ctx, rendition, name, keepAlive);
+            return;
+        }
         if (data == null && isHintedPart(rendition, name)) {
-            // A preload hint names the next part before it exists: answer when it does (§6.2.6).
             long[] id = partId(name);
             rendition.await(id[0], (int) id[1]).copy().orTimeout(waitMillis(rendition), TimeUnit.MILLISECONDS)
                     .whenComplete((v, err) -> ctx.executor().execute(() -> {
@@ -138,6 +146,97 @@ public final class HlsHttpHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         sendMedia(ctx, data, name.startsWith("init-") ? Kind.INIT : Kind.SEGMENT, head, keepAlive);
+    }
+
+    /**
+     * Answers a preload-hinted part while the packager writes it: the status line and headers with
+     * the first chunk, each CMAF chunk as an HTTP chunk (an HTTP/2 DATA frame over h2), the end when
+     * the part is complete. Nothing produced in time: 404; the stream ending mid-part: the
+     * connection is closed so no cache keeps a truncated part.
+     */
+    private void streamHintedPart(ChannelHandlerContext ctx, RenditionTimeline rendition, String name,
+                                  boolean keepAlive) {
+        long[] id = partId(name);
+        boolean[] started = new boolean[1];
+        boolean[] finished = new boolean[1];
+        long[] sent = new long[1];
+        Runnable start = () -> {
+            if (!started[0]) {
+                started[0] = true;
+                HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+                r.headers().set(HttpHeaderNames.CONTENT_TYPE, "video/iso.segment");
+                r.headers().set(HttpHeaderNames.CACHE_CONTROL, IMMUTABLE);
+                r.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, corsOrigin);
+                HttpUtil.setTransferEncodingChunked(r, true);
+                if (keepAlive) {
+                    r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+                }
+                ctx.write(r);
+            }
+        };
+        PartSink sink = new PartSink() {
+            @Override
+            public void chunk(ByteBuf data) {
+                ctx.executor().execute(() -> {
+                    if (finished[0] || !ctx.channel().isActive()) {
+                        data.release();
+                        return;
+                    }
+                    start.run();
+                    sent[0] += data.readableBytes();
+                    ctx.writeAndFlush(new DefaultHttpContent(data));
+                });
+            }
+
+            @Override
+            public void done(boolean complete) {
+                ctx.executor().execute(() -> finish(complete));
+            }
+
+            private void finish(boolean complete) {
+                if (finished[0]) {
+                    return;
+                }
+                finished[0] = true;
+                if (complete && started[0]) {
+                    requests.get(Kind.SEGMENT).increment();
+                    bytes.get(Kind.SEGMENT).increment(sent[0]);
+                    ChannelFuture f = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+                    if (!keepAlive) {
+                        f.addListener(ChannelFutureListener.CLOSE);
+                    }
+                } else if (started[0]) {
+                    ctx.close();
+                } else {
+                    ByteBuf whole = rendition.resource(name);
+                    if (complete && whole != null) {
+                        sendMedia(ctx, whole, Kind.SEGMENT, false, keepAlive);
+                    } else {
+                        if (whole != null) {
+                            whole.release();
+                        }
+                        sendText(ctx, HttpResponseStatus.NOT_FOUND, "part not produced in time\n", keepAlive);
+                    }
+                }
+            }
+        };
+        if (!rendition.streamPart(id[0], (int) id[1], sink)) {
+            // Completed in the meantime, or no longer hinted.
+            ByteBuf whole = rendition.resource(name);
+            if (whole == null) {
+                sendText(ctx, HttpResponseStatus.NOT_FOUND, "part not produced in time\n", keepAlive);
+            } else {
+                sendMedia(ctx, whole, Kind.SEGMENT, false, keepAlive);
+            }
+            return;
+        }
+        ctx.channel().closeFuture().addListener(f -> rendition.cancelStream(sink));
+        ctx.executor().schedule(() -> {
+            if (!finished[0]) {
+                rendition.cancelStream(sink);
+                sink.done(false);
+            }
+        }, waitMillis(rendition), TimeUnit.MILLISECONDS);
     }
 
     /** {@code TAG-MSN.PART.m4s} → {msn, part}, or null for any other name. */

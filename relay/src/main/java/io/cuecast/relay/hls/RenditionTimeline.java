@@ -57,6 +57,10 @@ public final class RenditionTimeline {
     private final List<DateRange> dateRanges = new ArrayList<>();
     private final List<Part> openParts = new ArrayList<>();
     private final List<Waiter> waiters = new ArrayList<>();
+    /** CMAF chunks of the part being written (the next entry of openParts once complete). */
+    private final List<ByteBuf> partChunks = new ArrayList<>();
+    /** Responses streaming a part that is being written or not started yet. */
+    private final List<StreamingPart> streaming = new ArrayList<>();
     private double partTarget;
     /** Segments that just left the window stay fetchable this long (one), for players mid-download. */
     private MediaSegment retired;
@@ -127,15 +131,110 @@ public final class RenditionTimeline {
         this.partTarget = seconds;
     }
 
-    /** Appends an LL-HLS part to the segment in progress; the timeline owns its buffer. */
+    private record StreamingPart(long msn, int part, PartSink sink) {}
+
+    /** Appends an LL-HLS part, written whole, to the segment in progress; the timeline owns its buffer. */
     public synchronized void addPart(ByteBuf data, double durationSeconds, boolean independent) {
+        appendChunk(data);
+        completePart(durationSeconds, independent);
+    }
+
+    /**
+     * Appends a CMAF chunk (moof + mdat) to the part being written: responses streaming that part
+     * get it at once. The timeline owns the buffer.
+     */
+    public synchronized void appendChunk(ByteBuf data) {
         if (closed) {
             data.release();
             return;
         }
-        openParts.add(new Part(tag + "-" + nextSequence + "." + openParts.size() + ".m4s", durationSeconds,
-                independent, data));
+        partChunks.add(data);
+        int index = openParts.size();
+        for (StreamingPart s : streaming) {
+            if (s.msn() == nextSequence && s.part() == index) {
+                s.sink().chunk(data.retainedDuplicate());
+            }
+        }
+    }
+
+    /** The part being written is complete: it is listed from now on and its streams end. */
+    public synchronized void completePart(double durationSeconds, boolean independent) {
+        if (closed || partChunks.isEmpty()) {
+            return;
+        }
+        ByteBuf data;
+        if (partChunks.size() == 1) {
+            data = partChunks.get(0);
+        } else {
+            int total = 0;
+            for (ByteBuf c : partChunks) {
+                total += c.readableBytes();
+            }
+            data = Unpooled.directBuffer(total, total);
+            for (ByteBuf c : partChunks) {
+                data.writeBytes(c, c.readerIndex(), c.readableBytes());
+                c.release();
+            }
+        }
+        partChunks.clear();
+        int index = openParts.size();
+        openParts.add(new Part(tag + "-" + nextSequence + "." + index + ".m4s", durationSeconds, independent, data));
+        endStreams(s -> s.msn() == nextSequence && s.part() == index, true);
         publish(false);
+    }
+
+    /**
+     * Streams part {@code part} of segment {@code msn} while it is written: the chunks so far at once,
+     * the rest as they come, then {@link PartSink#done}. Only the part being written (or the first
+     * part of the next segment) can be streamed.
+     *
+     * @return false when that part cannot be streamed (complete already, or too far ahead)
+     */
+    public synchronized boolean streamPart(long msn, int part, PartSink sink) {
+        if (closed || snapshot == null || snapshot.ended()) {
+            return false;
+        }
+        boolean current = msn == nextSequence && part == openParts.size();
+        boolean next = msn == nextSequence + 1 && part == 0;
+        if (!current && !next) {
+            return false;
+        }
+        if (current) {
+            for (ByteBuf c : partChunks) {
+                sink.chunk(c.retainedDuplicate());
+            }
+        }
+        streaming.add(new StreamingPart(msn, part, sink));
+        return true;
+    }
+
+    /** Stops streaming to {@code sink} (its client went away). */
+    public synchronized void cancelStream(PartSink sink) {
+        streaming.removeIf(s -> s.sink() == sink);
+    }
+
+    private void endStreams(java.util.function.Predicate<StreamingPart> which, boolean complete) {
+        if (streaming.isEmpty()) {
+            return;
+        }
+        List<StreamingPart> done = new ArrayList<>();
+        for (StreamingPart s : streaming) {
+            if (which.test(s)) {
+                done.add(s);
+            }
+        }
+        streaming.removeAll(done);
+        for (StreamingPart s : done) {
+            s.sink().done(complete);
+        }
+    }
+
+    /** Drops the chunks of a part that will not be completed (the publisher left mid-part). */
+    public synchronized void abandonPart() {
+        partChunks.forEach(ByteBuf::release);
+        partChunks.clear();
+        int index = openParts.size();
+        endStreams(s -> s.msn() == nextSequence && s.part() == index, false);
     }
 
     /** True while the segment in progress has parts. */
@@ -247,6 +346,8 @@ public final class RenditionTimeline {
 
     /** Marks the playlist ended (EXT-X-ENDLIST). */
     public synchronized void end() {
+        abandonPart();
+        endStreams(s -> true, false);
         publish(true);
     }
 
@@ -367,6 +468,9 @@ public final class RenditionTimeline {
             p.data().release();
         }
         openParts.clear();
+        partChunks.forEach(ByteBuf::release);
+        partChunks.clear();
+        endStreams(s -> true, false);
         segments.clear();
         retired = null;
         publish(true);

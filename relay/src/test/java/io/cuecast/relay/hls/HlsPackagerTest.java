@@ -74,13 +74,13 @@ class HlsPackagerTest {
         assertThat(s.segments().get(1).programDateTime()).isEqualTo(T0.plusSeconds(2));
         assertThat(segmentSizes).hasSize(5);
         assertThat(ends).isEqualTo(1);
-        // Every segment is six LL-HLS parts of ten frames, each moof+mdat with a video and an audio run;
-        // only the first part starts with a keyframe.
+        // Every segment is six LL-HLS parts of ten frames, each written as two CMAF chunks of five
+        // frames (moof+mdat with a video and an audio run); parts starting on a keyframe are independent.
         List<String> onePart = List.of("moof", "moof/mfhd", "moof/traf", "moof/traf/tfhd", "moof/traf/tfdt",
                 "moof/traf/trun", "moof/traf", "moof/traf/tfhd", "moof/traf/tfdt", "moof/traf/trun", "mdat");
         for (MediaSegment seg : s.segments()) {
             List<String> expected = new ArrayList<>();
-            for (int i = 0; i < 6; i++) {
+            for (int i = 0; i < 12; i++) {
                 expected.addAll(onePart);
             }
             assertThat(Boxes.paths(io.netty.buffer.ByteBufUtil.getBytes(seg.data()))).containsExactlyElementsOf(expected);
@@ -129,11 +129,14 @@ class HlsPackagerTest {
         p.onEnd();
         List<MediaSegment> segs = timeline.snapshot().segments();
         byte[] second = io.netty.buffer.ByteBufUtil.getBytes(segs.get(1).data());
-        // Parts of 2.000-2.333, 2.333-2.667 and 2.667-3.000 s: the cue at 2.9 s sits before the third's moof.
+        // Parts of 2.000-2.333, 2.333-2.667 and 2.667-3.000 s, each two chunks: the cue at 2.9 s sits
+        // before the moof of the chunk holding it, 2.833-3.000 s, the third part's second chunk.
         List<String> top = Boxes.paths(second).stream().filter(x -> !x.contains("/")).toList();
-        assertThat(top).startsWith("moof", "mdat", "moof", "mdat", "emsg", "moof", "mdat");
+        assertThat(top).startsWith("moof", "mdat", "moof", "mdat", "moof", "mdat", "moof", "mdat", "moof", "mdat",
+                "emsg", "moof", "mdat");
         byte[] part = io.netty.buffer.ByteBufUtil.getBytes(segs.get(1).parts().get(2).data());
-        assertThat(Boxes.paths(part)).startsWith("emsg", "moof");
+        assertThat(Boxes.paths(part).stream().filter(x -> !x.contains("/")).toList())
+                .containsExactly("moof", "mdat", "emsg", "moof", "mdat");
         byte[] emsg = Boxes.find(second, "emsg");
         // presentation_time (after version/flags and timescale) is the cue's PTS on the 90 kHz timeline
         assertThat(java.nio.ByteBuffer.wrap(emsg, 16, 8).getLong()).isEqualTo(2900 * 90L);

@@ -170,4 +170,66 @@ class LowLatencyTest {
         part.release();
         service.closeAll();
     }
+
+    @Test
+    void aHintedPartIsStreamedWhileItIsWritten() throws Exception {
+        HubRegistry hubs = new HubRegistry();
+        service = new HlsService(hubs, new HlsSettings(2000, 6, 60_000, "*"), Clock.fixed(T0, ZoneOffset.UTC),
+                Runnable::run, scheduler, new SimpleMeterRegistry());
+        StreamHub hub = hubs.claim("s").orElseThrow();
+        hub.prepare(List.of(HlsPackagerTest.VIDEO));
+        int frame = 0;
+        for (; frame < 61; frame++) { // one segment, then the first frame of the next
+            long ms = Math.round(frame * 1000.0 / 30);
+            hub.publish(new Packet(1, ms, ms, frame % 60 == 0, Bytes.ofHex("00000001 65 aabbcc")));
+        }
+        RenditionTimeline t = service.stream("s").orElseThrow().rendition("source");
+        String hinted = t.snapshot().nextPartName();
+        assertThat(hinted).endsWith("-1.0.m4s");
+        EmbeddedChannel ch = new EmbeddedChannel(new HlsHttpHandler(service, new SimpleMeterRegistry()));
+        ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/hls/s/source/" + hinted));
+        ch.runPendingTasks();
+        assertThat((Object) ch.readOutbound()).as("nothing before the first chunk").isNull();
+        // Three more frames make the part's first chunk (100 ms): it is sent before the part is complete.
+        for (; frame < 65; frame++) {
+            long ms = Math.round(frame * 1000.0 / 30);
+            hub.publish(new Packet(1, ms, ms, false, Bytes.ofHex("00000001 41 ddeeff")));
+        }
+        ch.runPendingTasks();
+        io.netty.handler.codec.http.HttpResponse head = ch.readOutbound();
+        assertThat(head).isNotNull().isNotInstanceOf(FullHttpResponse.class);
+        assertThat(head.status().code()).isEqualTo(200);
+        assertThat(head.headers().get("Transfer-Encoding")).isEqualTo("chunked");
+        assertThat(head.headers().get("Content-Type")).isEqualTo("video/iso.segment");
+        io.netty.handler.codec.http.HttpContent first = ch.readOutbound();
+        assertThat(first).isNotInstanceOf(io.netty.handler.codec.http.LastHttpContent.class);
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.writeBytes(io.netty.buffer.ByteBufUtil.getBytes(first.content()));
+        first.release();
+        assertThat(t.snapshot().openParts()).as("the part is still being written").isEmpty();
+        for (; frame < 75; frame++) {
+            long ms = Math.round(frame * 1000.0 / 30);
+            hub.publish(new Packet(1, ms, ms, false, Bytes.ofHex("00000001 41 ddeeff")));
+        }
+        boolean last = false;
+        for (int i = 0; i < 100 && !last; i++) {
+            ch.runPendingTasks();
+            Object o;
+            while ((o = ch.readOutbound()) != null) {
+                io.netty.handler.codec.http.HttpContent c = (io.netty.handler.codec.http.HttpContent) o;
+                body.writeBytes(io.netty.buffer.ByteBufUtil.getBytes(c.content()));
+                last |= c instanceof io.netty.handler.codec.http.LastHttpContent;
+                c.release();
+            }
+        }
+        assertThat(last).isTrue();
+        io.netty.buffer.ByteBuf whole = t.resource(hinted);
+        assertThat(body.toByteArray()).as("the streamed bytes are the part").isEqualTo(
+                io.netty.buffer.ByteBufUtil.getBytes(whole));
+        assertThat(new String(body.toByteArray(), StandardCharsets.ISO_8859_1).split("moof", -1).length - 1)
+                .as("written as two CMAF chunks").isEqualTo(2);
+        whole.release();
+        ch.finishAndReleaseAll();
+        service.closeAll();
+    }
 }
