@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -78,6 +79,23 @@ class Http2E2ETest {
             assertThat(over2.version()).isEqualTo(HttpClient.Version.HTTP_2);
             byte[] plain = TestServer.sendBytes(server.http("/hls/" + id + "/source/" + segment)).body();
             assertThat(over2.body()).isEqualTo(plain);
+
+            // The preload-hinted part, asked for before it exists, streams over h2 and over HTTP/1.1
+            // (chunked) and is byte for byte the part the playlist lists afterwards.
+            for (HttpClient.Version v : List.of(HttpClient.Version.HTTP_2, HttpClient.Version.HTTP_1_1)) {
+                String live = server.get(server.http("/hls/" + id + "/source/index.m3u8")).body();
+                String hinted = live.lines().filter(l -> l.startsWith("#EXT-X-PRELOAD-HINT:")).findFirst()
+                        .orElseThrow().replaceAll(".*URI=\"([^\"]+)\".*", "$1");
+                HttpResponse<byte[]> streamed = client(v).send(HttpRequest.newBuilder(URI.create(base + hinted))
+                        .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(streamed.statusCode()).as(v + " " + hinted).isEqualTo(200);
+                assertThat(streamed.version()).isEqualTo(v);
+                if (v == HttpClient.Version.HTTP_1_1) {
+                    assertThat(streamed.headers().firstValue("transfer-encoding")).hasValue("chunked");
+                }
+                byte[] whole = TestServer.sendBytes(server.http("/hls/" + id + "/source/" + hinted)).body();
+                assertThat(streamed.body()).isEqualTo(whole).isNotEmpty();
+            }
 
             HttpResponse<String> over11 = client(HttpClient.Version.HTTP_1_1).send(HttpRequest.newBuilder(
                     URI.create(base + "index.m3u8")).build(), HttpResponse.BodyHandlers.ofString());
