@@ -110,7 +110,9 @@
       status.textContent = 'Live · ' + (level ? Math.min(level.width, level.height) + 'p' : '');
     });
     video.addEventListener('resize', function () { state.height = video.videoHeight; });
-    quality.addEventListener('change', function () { hls.currentLevel = Number(quality.value); });
+    // A smooth switch: the buffer already loaded keeps playing and the new level takes over at the
+    // next fragment, so changing quality never rebuffers (-1 hands the choice back to hls.js's ABR).
+    quality.addEventListener('change', function () { hls.nextLevel = Number(quality.value); });
     hls.on(Hls.Events.ERROR, function (e, data) {
       if (data.fatal) {
         state.fatalErrors++;

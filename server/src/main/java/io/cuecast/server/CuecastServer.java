@@ -119,7 +119,7 @@ public final class CuecastServer implements AutoCloseable {
                 meters);
         // One x264 thread per rung: the rungs already encode in parallel on threads of their own, and
         // measured on the bench (docs/benchmarks.md) it costs 10 % less CPU than x264's own threading.
-        ladders = new LadderService(hubs, this::ladderFor, h.segmentDurationMs(), 1);
+        ladders = new LadderService(hubs, this::ladderFor, h.segmentDurationMs(), 1, meters);
         if (config.ladder().enabled()) {
             ladders.preload();
         }
@@ -139,7 +139,7 @@ public final class CuecastServer implements AutoCloseable {
         PublicStateHandler state = new PublicStateHandler(cues, blocking, config.http().corsOrigin());
         WatchPageHandler watch = new WatchPageHandler(streams::exists, blocking);
         HlsHttpHandler hlsHandler = new HlsHttpHandler(hls, meters);
-        httpChannel = HttpServers.bind(config.http().host(), config.http().port(), boss, workers, serverType,
+        httpChannel = HttpServers.bindWithH2c(config.http().host(), config.http().port(), boss, workers, serverType,
                 8 * 1024, () -> List.of(hlsHandler, state, watch));
         if (config.http().tls()) {
             httpsChannel = HttpServers.bindTls(config.http().host(), config.http().tlsPort(),

@@ -44,6 +44,70 @@ final class HttpServers {
                 .bind(host, port).sync().channel();
     }
 
+    /**
+     * Plain HTTP serving HTTP/1.1 and cleartext HTTP/2 (h2c, RFC 9113 §3.3 prior knowledge, and the
+     * RFC 7540 §3.2 Upgrade that Java's and other clients still send), so a CDN or edge can pull
+     * LL-HLS over one multiplexed connection without TLS.
+     */
+    static Channel bindWithH2c(String host, int port, EventLoopGroup boss, EventLoopGroup workers,
+                               Class<? extends ServerChannel> type, int maxBody,
+                               Supplier<List<ChannelHandler>> handlers) throws InterruptedException {
+        return new ServerBootstrap().group(boss, workers).channel(type)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        HttpServerCodec codec = new HttpServerCodec(4096, MAX_HEADER_BYTES, 64 * 1024);
+                        io.netty.handler.codec.http.HttpServerUpgradeHandler upgrade =
+                                new io.netty.handler.codec.http.HttpServerUpgradeHandler(codec, protocol ->
+                                        io.netty.util.AsciiString.contentEquals(
+                                                io.netty.handler.codec.http2.Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME,
+                                                protocol)
+                                                ? new io.netty.handler.codec.http2.Http2ServerUpgradeCodec(
+                                                        io.netty.handler.codec.http2.Http2FrameCodecBuilder.forServer()
+                                                                .build(), http2Streams(maxBody, handlers))
+                                                : null);
+                        ch.pipeline().addLast(new IdleStateHandler(0, 0, IDLE_SECONDS));
+                        ch.pipeline().addLast(new io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler(
+                                codec, upgrade, new ChannelInboundHandlerAdapter() {
+                                    // Takes the place of the HTTP/1 codec, before the HTTP/1 handlers.
+                                    @Override
+                                    public void handlerAdded(ChannelHandlerContext ctx) {
+                                        // The multiplexer finds its frame codec when added: codec first.
+                                        ChannelHandler frames = io.netty.handler.codec.http2.Http2FrameCodecBuilder
+                                                .forServer().build();
+                                        ctx.pipeline().addAfter(ctx.name(), null, frames);
+                                        ctx.pipeline().addAfter(ctx.pipeline().context(frames).name(), null,
+                                                http2Streams(maxBody, handlers));
+                                        ctx.pipeline().remove(this);
+                                    }
+                                }));
+                        ch.pipeline().addLast(new LimitedAggregator(maxBody));
+                        for (ChannelHandler h : handlers.get()) {
+                            ch.pipeline().addLast(h);
+                        }
+                        ch.pipeline().addLast(NOT_FOUND);
+                    }
+                })
+                .bind(host, port).sync().channel();
+    }
+
+    /** Each HTTP/2 stream as a child channel speaking HTTP/1-style objects to the same handlers. */
+    private static io.netty.handler.codec.http2.Http2MultiplexHandler http2Streams(
+            int maxBody, Supplier<List<ChannelHandler>> handlers) {
+        return new io.netty.handler.codec.http2.Http2MultiplexHandler(
+                new ChannelInitializer<io.netty.handler.codec.http2.Http2StreamChannel>() {
+                    @Override
+                    protected void initChannel(io.netty.handler.codec.http2.Http2StreamChannel stream) {
+                        stream.pipeline().addLast(new io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec(true));
+                        stream.pipeline().addLast(new LimitedAggregator(maxBody));
+                        for (ChannelHandler h : handlers.get()) {
+                            stream.pipeline().addLast(h);
+                        }
+                        stream.pipeline().addLast(NOT_FOUND);
+                    }
+                });
+    }
+
     private static void http1(io.netty.channel.ChannelPipeline p, int maxBody, Supplier<List<ChannelHandler>> handlers) {
         p.addLast(new IdleStateHandler(0, 0, IDLE_SECONDS));
         p.addLast(new HttpServerCodec(4096, MAX_HEADER_BYTES, 64 * 1024));
@@ -74,20 +138,7 @@ final class HttpServers {
                                     ctx.pipeline().addLast(new IdleStateHandler(0, 0, IDLE_SECONDS));
                                     ctx.pipeline().addLast(io.netty.handler.codec.http2.Http2FrameCodecBuilder
                                             .forServer().build());
-                                    ctx.pipeline().addLast(new io.netty.handler.codec.http2.Http2MultiplexHandler(
-                                            new ChannelInitializer<io.netty.handler.codec.http2.Http2StreamChannel>() {
-                                                @Override
-                                                protected void initChannel(
-                                                        io.netty.handler.codec.http2.Http2StreamChannel stream) {
-                                                    stream.pipeline().addLast(new io.netty.handler.codec.http2
-                                                            .Http2StreamFrameToHttpObjectCodec(true));
-                                                    stream.pipeline().addLast(new LimitedAggregator(maxBody));
-                                                    for (ChannelHandler h : handlers.get()) {
-                                                        stream.pipeline().addLast(h);
-                                                    }
-                                                    stream.pipeline().addLast(NOT_FOUND);
-                                                }
-                                            }));
+                                    ctx.pipeline().addLast(http2Streams(maxBody, handlers));
                                 } else {
                                     http1(ctx.pipeline(), maxBody, handlers);
                                 }
@@ -119,6 +170,7 @@ final class HttpServers {
         }
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpServers.class);
     private static final ChannelHandler NOT_FOUND = new NotFound();
 
     @ChannelHandler.Sharable
@@ -149,6 +201,7 @@ final class HttpServers {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("http {}: closing after {}", ctx.channel().remoteAddress(), cause.toString());
             ctx.close();
         }
     }

@@ -109,4 +109,41 @@ class Http2E2ETest {
             ffmpeg.waitFor(10, TimeUnit.SECONDS);
         }
     }
+
+    @Test
+    void cleartextHttp2OnThePlainPortByUpgradeAndByPriorKnowledge() throws Exception {
+        server = new TestServer(dir.resolve("data"));
+        JsonNode stream = server.createStream();
+        String id = stream.get("id").asText();
+        Process ffmpeg = MediaTools.publish(MediaTools.fixture(8, 640, 360), server.rtmp(stream.get("streamKey").asText()));
+        try {
+            await().atMost(Duration.ofSeconds(15)).until(() ->
+                    server.get(server.http("/hls/" + id + "/source/index.m3u8")).body().contains("-1.m4s"));
+            // Java's client asks for h2c with an HTTP/1.1 Upgrade on its first request.
+            HttpClient h2c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+            HttpResponse<String> playlist = h2c.send(HttpRequest.newBuilder(URI.create(
+                    server.http("/hls/" + id + "/source/index.m3u8"))).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(playlist.statusCode()).isEqualTo(200);
+            assertThat(playlist.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            assertThat(playlist.body()).contains("#EXT-X-PART-INF");
+            String segment = playlist.body().lines().filter(l -> l.endsWith(".m4s")).findFirst().orElseThrow();
+            HttpResponse<byte[]> seg = h2c.send(HttpRequest.newBuilder(URI.create(
+                    server.http("/hls/" + id + "/source/" + segment))).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(seg.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            byte[] plain = TestServer.sendBytes(server.http("/hls/" + id + "/source/" + segment)).body();
+            assertThat(seg.body()).isEqualTo(plain);
+            // curl speaks h2c with prior knowledge (the connection preface right away), as CDNs and proxies do.
+            Path out = dir.resolve("h2c.m4s");
+            MediaTools.Result curl = MediaTools.run(30, List.of("curl", "-s", "--http2-prior-knowledge", "-o",
+                    out.toString(), "-w", "%{http_version} %{http_code}",
+                    server.http("/hls/" + id + "/source/" + segment)));
+            assertThat(curl.output().trim()).isEqualTo("2 200");
+            assertThat(java.nio.file.Files.readAllBytes(out)).isEqualTo(plain);
+            // HTTP/1.1 keeps working on the same port.
+            assertThat(TestServer.sendBytes(server.http("/hls/" + id + "/master.m3u8")).statusCode()).isEqualTo(200);
+        } finally {
+            ffmpeg.destroy();
+            ffmpeg.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
 }

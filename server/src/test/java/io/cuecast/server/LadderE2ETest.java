@@ -236,7 +236,10 @@ class LadderE2ETest {
         assertThat(ladder.get("framesDecoded").asLong()).isBetween(590L, 600L);
         assertThat(ladder.get("keyframeSkips").asLong()).isZero();
         String metrics = server.get(server.admin("/metrics")).body();
-        assertThat(metrics).contains("cuecast_hls_segments_total{rendition=\"240p\",stream=\"" + id + "\"}");
+        assertThat(metrics).contains("cuecast_hls_segments_total{rendition=\"240p\",stream=\"" + id + "\"}",
+                "cuecast_ladder_frames_decoded_total{stream=\"" + id + "\"}",
+                "cuecast_ladder_keyframe_skips_total{stream=\"" + id + "\"} 0",
+                "cuecast_ladder_running{stream=\"" + id + "\"} 0");
     }
 
     @Test

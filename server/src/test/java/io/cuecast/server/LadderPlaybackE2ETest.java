@@ -87,7 +87,7 @@ class LadderPlaybackE2ETest {
             assertThat(((Number) js.executeScript("return window.cuecast.fatalErrors")).longValue()).isZero();
             long stalls = ((Number) js.executeScript("return window.cuecast.stalls")).longValue();
             System.out.printf("hls.js ladder playback: levels %s, stalls during three switches: %d%n", levels, stalls);
-            assertThat(stalls).as("stalls while switching").isLessThanOrEqualTo(1);
+            assertThat(stalls).as("stalls while switching").isZero();
         } finally {
             ffmpeg.destroy();
             ffmpeg.waitFor(10, TimeUnit.SECONDS);

@@ -3,6 +3,7 @@ package io.cuecast.transcode;
 import io.cuecast.config.CuecastConfig;
 import io.cuecast.core.hub.HubRegistry;
 import io.cuecast.core.hub.StreamHub;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +27,7 @@ public final class LadderService {
     private final int segmentDurationMs;
     private final int encoderThreads;
     private final Map<String, LadderStatus> statuses = new ConcurrentHashMap<>();
+    private final io.micrometer.core.instrument.MeterRegistry meters;
 
     /**
      * @param ladderFor the ladder of a stream id (its override or the server's); called on the
@@ -33,7 +35,8 @@ public final class LadderService {
      * @param encoderThreads x264 threads per rung, 0 for x264's choice
      */
     public LadderService(HubRegistry hubs, Function<String, CuecastConfig.Ladder> ladderFor, int segmentDurationMs,
-                         int encoderThreads) {
+                         int encoderThreads, io.micrometer.core.instrument.MeterRegistry meters) {
+        this.meters = meters;
         this.hubs = hubs;
         this.ladderFor = ladderFor;
         this.segmentDurationMs = segmentDurationMs;
@@ -63,7 +66,9 @@ public final class LadderService {
         String id = hub.streamId();
         CuecastConfig.Ladder ladder = ladderFor.apply(id);
         LadderStatus status = new LadderStatus();
-        statuses.put(id, status);
+        if (statuses.put(id, status) == null) {
+            registerMeters(id);
+        }
         if (ladder == null || !ladder.enabled() || ladder.rungs().isEmpty()) {
             status.off(ladder == null || !ladder.enabled() ? "the ladder is disabled" : "the ladder has no rungs");
             return;
@@ -81,6 +86,35 @@ public final class LadderService {
         hub.attach("ladder/" + id, transcoder, thread, READER_CAPACITY);
     }
 
+    /** Per-stream figures of the latest session's ladder; a new session starts them from zero. */
+    private void registerMeters(String id) {
+        java.util.function.ToDoubleFunction<Map<String, LadderStatus>> frames = m -> value(m, id, 0);
+        io.micrometer.core.instrument.FunctionCounter.builder("cuecast.ladder.frames.decoded", statuses, frames)
+                .description("source frames the ladder decoded").tag("stream", id).register(meters);
+        io.micrometer.core.instrument.FunctionCounter.builder("cuecast.ladder.keyframe.skips", statuses,
+                m -> value(m, id, 1)).description("times the ladder fell behind and skipped to a keyframe")
+                .tag("stream", id).register(meters);
+        io.micrometer.core.instrument.FunctionCounter.builder("cuecast.ladder.decode.errors", statuses,
+                m -> value(m, id, 2)).description("source packets the decoder refused").tag("stream", id)
+                .register(meters);
+        io.micrometer.core.instrument.Gauge.builder("cuecast.ladder.running", statuses, m -> value(m, id, 3))
+                .description("1 while the stream's ladder produces renditions").tag("stream", id).register(meters);
+    }
+
+    private static double value(Map<String, LadderStatus> m, String id, int which) {
+        LadderStatus s = m.get(id);
+        if (s == null) {
+            return 0;
+        }
+        LadderStatus.Snapshot v = s.snapshot();
+        return switch (which) {
+            case 0 -> v.framesDecoded();
+            case 1 -> v.keyframeSkips();
+            case 2 -> v.decodeErrors();
+            default -> v.state() == LadderStatus.State.RUNNING ? 1 : 0;
+        };
+    }
+
     /** The ladder status of the stream's latest publish session, if it was published since start. */
     public Optional<LadderStatus.Snapshot> status(String streamId) {
         return Optional.ofNullable(statuses.get(streamId)).map(LadderStatus::snapshot);
@@ -89,5 +123,9 @@ public final class LadderService {
     /** Forgets a deleted stream. */
     public void remove(String streamId) {
         statuses.remove(streamId);
+        for (String name : List.of("cuecast.ladder.frames.decoded", "cuecast.ladder.keyframe.skips",
+                "cuecast.ladder.decode.errors", "cuecast.ladder.running")) {
+            meters.find(name).tag("stream", streamId).meters().forEach(meters::remove);
+        }
     }
 }
