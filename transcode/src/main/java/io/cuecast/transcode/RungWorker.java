@@ -48,6 +48,8 @@ final class RungWorker {
     // Owned by the worker thread.
     private final ArrayDeque<Packet> cues = new ArrayDeque<>();
     private long lastOutputMs = Long.MIN_VALUE;
+    /** Timescale of the data track's timestamps, from the last cue queued. */
+    private int cueTimescale = 1000;
 
     RungWorker(String streamId, RungEncoder encoder, StreamHub hub, Track video) {
         this.encoder = encoder;
@@ -125,8 +127,6 @@ final class RungWorker {
         }
         queue.put(task);
     }
-
-    private int cueTimescale = 1000;
 
     private void emit(EncodedFrame f) {
         hub.publish(new Packet(videoTrackId, f.pts(), f.dts(), f.keyframe(), Bytes.wrap(f.data())));
