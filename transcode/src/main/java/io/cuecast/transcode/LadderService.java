@@ -88,31 +88,27 @@ public final class LadderService {
 
     /** Per-stream figures of the latest session's ladder; a new session starts them from zero. */
     private void registerMeters(String id) {
-        java.util.function.ToDoubleFunction<Map<String, LadderStatus>> frames = m -> value(m, id, 0);
-        io.micrometer.core.instrument.FunctionCounter.builder("cuecast.ladder.frames.decoded", statuses, frames)
-                .description("source frames the ladder decoded").tag("stream", id).register(meters);
-        io.micrometer.core.instrument.FunctionCounter.builder("cuecast.ladder.keyframe.skips", statuses,
-                m -> value(m, id, 1)).description("times the ladder fell behind and skipped to a keyframe")
-                .tag("stream", id).register(meters);
-        io.micrometer.core.instrument.FunctionCounter.builder("cuecast.ladder.decode.errors", statuses,
-                m -> value(m, id, 2)).description("source packets the decoder refused").tag("stream", id)
-                .register(meters);
-        io.micrometer.core.instrument.Gauge.builder("cuecast.ladder.running", statuses, m -> value(m, id, 3))
+        counter("cuecast.ladder.frames.decoded", "source frames the ladder decoded", id,
+                LadderStatus.Snapshot::framesDecoded);
+        counter("cuecast.ladder.keyframe.skips", "times the ladder fell behind and skipped to a keyframe", id,
+                LadderStatus.Snapshot::keyframeSkips);
+        counter("cuecast.ladder.decode.errors", "source packets the decoder refused", id,
+                LadderStatus.Snapshot::decodeErrors);
+        io.micrometer.core.instrument.Gauge.builder("cuecast.ladder.running", statuses,
+                        m -> value(m, id, s -> s.state() == LadderStatus.State.RUNNING ? 1 : 0))
                 .description("1 while the stream's ladder produces renditions").tag("stream", id).register(meters);
     }
 
-    private static double value(Map<String, LadderStatus> m, String id, int which) {
+    private void counter(String name, String description, String id,
+                         java.util.function.ToDoubleFunction<LadderStatus.Snapshot> figure) {
+        io.micrometer.core.instrument.FunctionCounter.builder(name, statuses, m -> value(m, id, figure))
+                .description(description).tag("stream", id).register(meters);
+    }
+
+    private static double value(Map<String, LadderStatus> m, String id,
+                                java.util.function.ToDoubleFunction<LadderStatus.Snapshot> figure) {
         LadderStatus s = m.get(id);
-        if (s == null) {
-            return 0;
-        }
-        LadderStatus.Snapshot v = s.snapshot();
-        return switch (which) {
-            case 0 -> v.framesDecoded();
-            case 1 -> v.keyframeSkips();
-            case 2 -> v.decodeErrors();
-            default -> v.state() == LadderStatus.State.RUNNING ? 1 : 0;
-        };
+        return s == null ? 0 : figure.applyAsDouble(s.snapshot());
     }
 
     /** The ladder status of the stream's latest publish session, if it was published since start. */

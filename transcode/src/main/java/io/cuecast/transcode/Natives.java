@@ -19,6 +19,20 @@ final class Natives {
     private Natives() {
     }
 
+    /** Frees a codec context with its packet and frame; each may be null (a half-built owner). */
+    static void free(org.bytedeco.ffmpeg.avcodec.AVCodecContext ctx, org.bytedeco.ffmpeg.avcodec.AVPacket packet,
+                     org.bytedeco.ffmpeg.avutil.AVFrame frame) {
+        if (ctx != null) {
+            avcodec.avcodec_free_context(ctx);
+        }
+        if (packet != null) {
+            avcodec.av_packet_free(packet);
+        }
+        if (frame != null) {
+            avutil.av_frame_free(frame);
+        }
+    }
+
     /** Runs the static initializer; cheap after the first call. */
     static void load() {
         // the work is in the static initializer

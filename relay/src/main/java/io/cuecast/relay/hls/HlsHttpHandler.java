@@ -207,27 +207,15 @@ public final class HlsHttpHandler extends ChannelInboundHandlerAdapter {
                     }
                 } else if (started[0]) {
                     ctx.close();
+                } else if (complete) {
+                    sendWholePart(ctx, rendition, name, keepAlive);
                 } else {
-                    ByteBuf whole = rendition.resource(name);
-                    if (complete && whole != null) {
-                        sendMedia(ctx, whole, Kind.SEGMENT, false, keepAlive);
-                    } else {
-                        if (whole != null) {
-                            whole.release();
-                        }
-                        sendText(ctx, HttpResponseStatus.NOT_FOUND, "part not produced in time\n", keepAlive);
-                    }
+                    sendText(ctx, HttpResponseStatus.NOT_FOUND, "part not produced in time\n", keepAlive);
                 }
             }
         };
         if (!rendition.streamPart(id[0], (int) id[1], sink)) {
-            // Completed in the meantime, or no longer hinted.
-            ByteBuf whole = rendition.resource(name);
-            if (whole == null) {
-                sendText(ctx, HttpResponseStatus.NOT_FOUND, "part not produced in time\n", keepAlive);
-            } else {
-                sendMedia(ctx, whole, Kind.SEGMENT, false, keepAlive);
-            }
+            sendWholePart(ctx, rendition, name, keepAlive); // completed in the meantime, or no longer hinted
             return;
         }
         ctx.channel().closeFuture().addListener(f -> rendition.cancelStream(sink));
@@ -237,6 +225,16 @@ public final class HlsHttpHandler extends ChannelInboundHandlerAdapter {
                 sink.done(false);
             }
         }, waitMillis(rendition), TimeUnit.MILLISECONDS);
+    }
+
+    /** The part as listed, or 404 when it does not exist. */
+    private void sendWholePart(ChannelHandlerContext ctx, RenditionTimeline rendition, String name, boolean keepAlive) {
+        ByteBuf whole = rendition.resource(name);
+        if (whole == null) {
+            sendText(ctx, HttpResponseStatus.NOT_FOUND, "part not produced in time\n", keepAlive);
+        } else {
+            sendMedia(ctx, whole, Kind.SEGMENT, false, keepAlive);
+        }
     }
 
     /** {@code TAG-MSN.PART.m4s} → {msn, part}, or null for any other name. */

@@ -171,6 +171,16 @@ class LowLatencyTest {
         service.closeAll();
     }
 
+    /** Publishes 30 fps frames {@code from} up to {@code to} (a keyframe every 60); returns {@code to}. */
+    static int publish(StreamHub hub, int from, int to) {
+        for (int f = from; f < to; f++) {
+            long ms = Math.round(f * 1000.0 / 30);
+            hub.publish(new Packet(1, ms, ms, f % 60 == 0, Bytes.ofHex(f % 60 == 0 ? "00000001 65 aabbcc"
+                    : "00000001 41 ddeeff")));
+        }
+        return to;
+    }
+
     @Test
     void aHintedPartIsStreamedWhileItIsWritten() throws Exception {
         HubRegistry hubs = new HubRegistry();
@@ -179,10 +189,7 @@ class LowLatencyTest {
         StreamHub hub = hubs.claim("s").orElseThrow();
         hub.prepare(List.of(HlsPackagerTest.VIDEO));
         int frame = 0;
-        for (; frame < 61; frame++) { // one segment, then the first frame of the next
-            long ms = Math.round(frame * 1000.0 / 30);
-            hub.publish(new Packet(1, ms, ms, frame % 60 == 0, Bytes.ofHex("00000001 65 aabbcc")));
-        }
+        frame = publish(hub, frame, 61); // one segment, then the first frame of the next
         RenditionTimeline t = service.stream("s").orElseThrow().rendition("source");
         String hinted = t.snapshot().nextPartName();
         assertThat(hinted).endsWith("-1.0.m4s");
@@ -191,10 +198,7 @@ class LowLatencyTest {
         ch.runPendingTasks();
         assertThat((Object) ch.readOutbound()).as("nothing before the first chunk").isNull();
         // Three more frames make the part's first chunk (100 ms): it is sent before the part is complete.
-        for (; frame < 65; frame++) {
-            long ms = Math.round(frame * 1000.0 / 30);
-            hub.publish(new Packet(1, ms, ms, false, Bytes.ofHex("00000001 41 ddeeff")));
-        }
+        frame = publish(hub, frame, 65);
         ch.runPendingTasks();
         io.netty.handler.codec.http.HttpResponse head = ch.readOutbound();
         assertThat(head).isNotNull().isNotInstanceOf(FullHttpResponse.class);
@@ -207,10 +211,7 @@ class LowLatencyTest {
         body.writeBytes(io.netty.buffer.ByteBufUtil.getBytes(first.content()));
         first.release();
         assertThat(t.snapshot().openParts()).as("the part is still being written").isEmpty();
-        for (; frame < 75; frame++) {
-            long ms = Math.round(frame * 1000.0 / 30);
-            hub.publish(new Packet(1, ms, ms, false, Bytes.ofHex("00000001 41 ddeeff")));
-        }
+        frame = publish(hub, frame, 75);
         boolean last = false;
         for (int i = 0; i < 100 && !last; i++) {
             ch.runPendingTasks();
