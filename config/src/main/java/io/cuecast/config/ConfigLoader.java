@@ -19,7 +19,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Loads the config in the order defaults → YAML file → environment ({@code CUECAST_...}), then
@@ -34,8 +36,8 @@ public final class ConfigLoader {
     public static final String CONFIG_FILE_VARIABLE = "CUECAST_CONFIG";
     private static final String ENV_PREFIX = "CUECAST_";
     /** Variables read by the launch scripts and logging, not config keys: never rejected. */
-    public static final java.util.Set<String> NON_CONFIG_VARIABLES =
-            java.util.Set.of(CONFIG_FILE_VARIABLE, "CUECAST_JAVA_OPTS", "CUECAST_LOG_LEVEL");
+    public static final Set<String> NON_CONFIG_VARIABLES =
+            Set.of(CONFIG_FILE_VARIABLE, "CUECAST_JAVA_OPTS", "CUECAST_LOG_LEVEL");
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -209,7 +211,7 @@ public final class ConfigLoader {
             if (path == null) {
                 throw new ConfigException("environment: unknown variable " + name
                         + " (known: " + String.join(", ", known.keySet()) + ", and "
-                        + String.join(", ", new java.util.TreeSet<>(NON_CONFIG_VARIABLES)) + ")");
+                        + String.join(", ", new TreeSet<>(NON_CONFIG_VARIABLES)) + ")");
             }
             ObjectNode parent = tree;
             for (int i = 0; i < path.length - 1; i++) {

@@ -1,14 +1,20 @@
 package io.cuecast.config;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
 /** Checks ranges and relations between keys; each message names the key. */
 public final class ConfigValidator {
     /** x264's presets, fastest first. */
-    public static final java.util.List<String> PRESETS = java.util.List.of("ultrafast", "superfast", "veryfast",
+    public static final List<String> PRESETS = List.of("ultrafast", "superfast", "veryfast",
             "faster", "fast", "medium", "slow", "slower", "veryslow");
     /** Profiles a rung may ask for (8-bit 4:2:0, what every player decodes). */
-    public static final java.util.List<String> PROFILES = java.util.List.of("baseline", "main", "high");
+    public static final List<String> PROFILES = List.of("baseline", "main", "high");
     /** x264 tunes that fit live video; empty for none. */
-    public static final java.util.List<String> TUNES = java.util.List.of("", "zerolatency", "film", "animation",
+    public static final List<String> TUNES = List.of("", "zerolatency", "film", "animation",
             "grain", "stillimage", "fastdecode");
 
     private ConfigValidator() {
@@ -35,7 +41,7 @@ public final class ConfigValidator {
         }
         for (String[] f : new String[][] {{"http.tlsCertFile", c.http().tlsCertFile()},
                 {"http.tlsKeyFile", c.http().tlsKeyFile()}}) {
-            if (!f[1].isEmpty() && !java.nio.file.Files.isReadable(java.nio.file.Path.of(f[1]))) {
+            if (!f[1].isEmpty() && !Files.isReadable(Path.of(f[1]))) {
                 throw new ConfigException("'" + f[0] + "' names a file that cannot be read: " + f[1]);
             }
         }
@@ -71,7 +77,7 @@ public final class ConfigValidator {
         if (l.rungs().size() > 8) {
             throw new ConfigException("'" + key + ".rungs' has " + l.rungs().size() + " rungs; at most 8");
         }
-        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        Set<Integer> seen = new HashSet<>();
         for (int i = 0; i < l.rungs().size(); i++) {
             CuecastConfig.Rung r = l.rungs().get(i);
             String k = key + ".rungs[" + i + "]";
@@ -99,7 +105,7 @@ public final class ConfigValidator {
         }
     }
 
-    private static void oneOf(String key, String value, java.util.List<String> allowed) {
+    private static void oneOf(String key, String value, List<String> allowed) {
         if (value == null || !allowed.contains(value)) {
             throw new ConfigException("'" + key + "' must be one of " + allowed + ", got '" + value + "'");
         }

@@ -1,10 +1,12 @@
 package io.cuecast.server;
 
+import io.cuecast.control.Secrets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
@@ -43,8 +45,8 @@ public record AdminToken(String value, boolean generated, Path file) {
             } catch (UnsupportedOperationException ignored) {
                 // not a POSIX file system
             }
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
             return new AdminToken(token, true, file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or write the admin token in " + dataDir, e);

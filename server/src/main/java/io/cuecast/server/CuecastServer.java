@@ -5,16 +5,20 @@ import io.cuecast.core.hub.HubRegistry;
 import io.cuecast.core.hub.TickExecutor;
 import io.cuecast.ingest.rtmp.RtmpMetrics;
 import io.cuecast.ingest.rtmp.RtmpServer;
-import io.cuecast.ingest.rtmp.RtmpSettings;
-import io.cuecast.relay.hls.HlsHttpHandler;
-import io.cuecast.relay.hls.HlsService;
+import io.cuecast.control.StreamService;
+import io.cuecast.control.StreamView;
+import io.cuecast.control.cues.CueService;
+import io.cuecast.control.cues.SqliteCueStore;
+import io.cuecast.control.store.SqliteStreamStore;
+import io.cuecast.control.store.StreamKeyIndex;
+import io.cuecast.core.time.Scheduler;
+import io.cuecast.hls.HlsRoutes;
+import io.cuecast.hls.HlsService;
+import io.cuecast.http.ErrorStyle;
+import io.cuecast.http.HttpServers;
+import io.cuecast.http.Router;
 import io.cuecast.transcode.LadderService;
-import io.cuecast.relay.hls.HlsSettings;
-import io.cuecast.server.admin.AdminApiHandler;
-import io.cuecast.server.cues.CueService;
-import io.cuecast.server.cues.CueStore;
-import io.cuecast.server.store.StreamKeyIndex;
-import io.cuecast.server.store.StreamStore;
+import io.cuecast.transcode.LadderStatus;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -36,7 +40,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -53,9 +57,9 @@ public final class CuecastServer implements AutoCloseable {
     private final CuecastConfig config;
     private final Clock clock;
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final HubRegistry hubs = new HubRegistry();
+    private final HubRegistry hubs;
     private final StreamKeyIndex keys = new StreamKeyIndex();
-    private StreamStore store;
+    private SqliteStreamStore store;
     private AdminToken token;
     private StreamService streams;
     private HlsService hls;
@@ -73,6 +77,8 @@ public final class CuecastServer implements AutoCloseable {
     private TickExecutor packagerTicks;
     /** Default per-stream cue rate (issue: 20 cues/s). */
     private static final double CUES_PER_SECOND = 20;
+    /** Request bodies the public port aggregates (it takes none today; WHIP offers will be smaller). */
+    private static final int PUBLIC_MAX_BODY = 8 * 1024;
     /** Longest a packet waits before the HLS packager sees it. */
     private static final long PACKAGER_TICK_MS = 20;
 
@@ -80,12 +86,13 @@ public final class CuecastServer implements AutoCloseable {
     public CuecastServer(CuecastConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
+        this.hubs = new HubRegistry(clock);
     }
 
     /** Opens the database and binds every port. */
     public CuecastServer start() throws InterruptedException {
         Path dataDir = Path.of(config.dataDir());
-        store = new StreamStore(dataDir);
+        store = new SqliteStreamStore(dataDir);
         token = AdminToken.resolve(config.admin().token(), dataDir);
 
         new JvmMemoryMetrics().bindTo(meters);
@@ -114,41 +121,42 @@ public final class CuecastServer implements AutoCloseable {
         // Packagers cut segments of seconds: a 20 ms batch costs nothing and saves a thread wake-up
         // per frame.
         packagerTicks = new TickExecutor(packagers, scheduler, PACKAGER_TICK_MS);
-        hls = new HlsService(hubs, new HlsSettings(h.segmentDurationMs(), h.windowSegments(), h.endGraceMs(),
-                config.http().corsOrigin(), h.retainEndedMs(), h.partDurationMs()), clock, packagerTicks, scheduler,
-                meters);
+        hls = new HlsService(hubs, h, clock, packagerTicks, Scheduler.of(scheduler), meters);
         // One x264 thread per rung: the rungs already encode in parallel on threads of their own, and
         // measured on the bench (docs/benchmarks.md) it costs 10 % less CPU than x264's own threading.
         ladders = new LadderService(hubs, this::ladderFor, h.segmentDurationMs(), 1, meters);
         if (config.ladder().enabled()) {
             ladders.preload();
         }
-        streams = new StreamService(store, keys, hubs, hls, clock, this::urls, id -> {
+        streams = new StreamService(store, keys, hubs, clock, this::urls, id -> {
+            hls.remove(id);
             streamMeters.remove(id);
             ladders.remove(id);
-        }, ladders::status, config.ladder());
+        }, id -> ladders.status(id).map(CuecastServer::ladderView), config.ladder());
 
-        CuecastConfig.Rtmp r = config.rtmp();
-        rtmp = new RtmpServer(new RtmpSettings(r.host(), r.port(), r.app(), r.maxMessageBytes(), r.outChunkSize(),
-                r.handshakeTimeoutMs(), r.idleTimeoutMs()), keys, hubs, new RtmpMetrics(meters));
+        rtmp = new RtmpServer(config.rtmp(), keys::streamIdForKey, hubs, new RtmpMetrics(meters));
         rtmp.start(boss, workers, serverType);
 
-        CueService cues = new CueService(new CueStore(store), streams::exists, hubs, scheduler, clock,
-                CUES_PER_SECOND);
+        CueService cues = new CueService(new SqliteCueStore(store), streams::exists, hubs, Scheduler.of(scheduler),
+                clock, CUES_PER_SECOND);
         cues.rearm();
-        PublicStateHandler state = new PublicStateHandler(cues, blocking, config.http().corsOrigin());
-        WatchPageHandler watch = new WatchPageHandler(streams::exists, blocking);
-        HlsHttpHandler hlsHandler = new HlsHttpHandler(hls, meters);
+        // One table per port. The public port: players and viewers, no token, bodies of at most 8 KiB.
+        Router.Builder publicRoutes = Router.builder(ErrorStyle.TEXT).maxBody(PUBLIC_MAX_BODY);
+        new HlsRoutes(hls, config.http().corsOrigin(), meters).addTo(publicRoutes);
+        new PublicState(cues, blocking, config.http().corsOrigin()).addTo(publicRoutes);
+        new WatchPage(streams::exists, blocking).addTo(publicRoutes);
+        HttpServers.Port publicPort = new HttpServers.Port(publicRoutes.build(), PUBLIC_MAX_BODY, null);
         httpChannel = HttpServers.bindWithH2c(config.http().host(), config.http().port(), boss, workers, serverType,
-                8 * 1024, () -> List.of(hlsHandler, state, watch));
+                publicPort);
         if (config.http().tls()) {
             httpsChannel = HttpServers.bindTls(config.http().host(), config.http().tlsPort(),
                     HttpServers.tlsContext(config.http().tlsCertFile(), config.http().tlsKeyFile()), boss, workers,
-                    serverType, 8 * 1024, () -> List.of(hlsHandler, state, watch));
+                    serverType, publicPort);
         }
-        AdminApiHandler admin = new AdminApiHandler(streams, cues, token.value(), blocking, meters::scrape);
+        int adminMax = config.admin().maxBodyBytes();
+        Router admin = AdminRoutes.router(streams, cues, token.value(), blocking, meters::scrape, adminMax);
         adminChannel = HttpServers.bind(config.admin().host(), config.admin().port(), boss, workers, serverType,
-                config.admin().maxBodyBytes(), () -> List.of(admin));
+                new HttpServers.Port(admin, adminMax, "admin.maxBodyBytes"));
         log.info("started (transport {}): rtmp {}, http {}, admin {}", epoll ? "epoll" : "nio", rtmpPort(), httpPort(),
                 adminPort());
         return this;
@@ -161,6 +169,13 @@ public final class CuecastServer implements AutoCloseable {
             t.setDaemon(daemon);
             return t;
         };
+    }
+
+    private static StreamView.Ladder ladderView(LadderStatus.Snapshot s) {
+        return new StreamView.Ladder(s.state().name().toLowerCase(Locale.ROOT), s.detail(),
+                s.renditions().stream().map(r -> new StreamView.Rendition(r.name(), r.width(), r.height(),
+                        r.videoKbps(), r.fps())).toList(),
+                s.framesDecoded(), s.keyframeSkips(), s.decodeErrors());
     }
 
     /** The ladder of a stream: its own (set through the admin API) or the server's. */

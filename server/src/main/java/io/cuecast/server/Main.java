@@ -3,6 +3,7 @@ package io.cuecast.server;
 import io.cuecast.config.ConfigException;
 import io.cuecast.config.ConfigLoader;
 import io.cuecast.config.CuecastConfig;
+import io.cuecast.control.StreamService;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -14,7 +14,7 @@ final class Browsers {
     private Browsers() {
     }
 
-    /** Chromium with the flags this machine needs (DESIGN §5) and a fresh profile under {@code dir}. */
+    /** Chromium with the flags this machine needs (the Chromium flags this machine needs) and a fresh profile under {@code dir}. */
     static ChromeDriver chromium(Path dir) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");

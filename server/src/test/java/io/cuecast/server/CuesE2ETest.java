@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -65,7 +67,7 @@ class CuesE2ETest {
             String type = new String(data, pos + 4, 4, StandardCharsets.US_ASCII);
             if (type.equals("emsg")) {
                 long pt = b.getLong(pos + 16);
-                byte[] box = java.util.Arrays.copyOfRange(data, pos, pos + size);
+                byte[] box = Arrays.copyOfRange(data, pos, pos + size);
                 String s = new String(box, StandardCharsets.UTF_8);
                 int txxx = s.indexOf("cuecast\u0000");
                 out.add(new FoundEmsg(segment, pt, s.substring(txxx + "cuecast\u0000".length()), tfdt));
@@ -137,6 +139,9 @@ class CuesE2ETest {
         String range = playlist.lines().filter(l -> l.startsWith("#EXT-X-DATERANGE:")).findFirst().orElseThrow();
         assertThat(range).contains("ID=\"" + cue.get("id").asText() + "\"", "CLASS=\"io.cuecast.product\"",
                 "DURATION=60.000", "X-CUE-TYPE=\"product.show\"", "X-SKU=\"MUG-1\"");
+        String startDate = range.replaceAll(".*START-DATE=\"([^\"]+)\".*", "$1");
+        assertThat(Instant.parse(startDate)).as("the cue API's programDateTime is the DATERANGE's START-DATE")
+                .isEqualTo(Instant.parse(cue.get("programDateTime").asText()));
         String payload = range.replaceAll(".*X-PAYLOAD=\"([^\"]+)\".*", "$1");
         assertThat(new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8)).isEqualTo(cueJson);
 
@@ -150,7 +155,7 @@ class CuesE2ETest {
     @Test
     void refusedCuesAre4xxNamingTheFieldAndChangeNothing() throws Exception {
         String id = server.createStream().get("id").asText();
-        Map<String, String> bad = new java.util.LinkedHashMap<>();
+        Map<String, String> bad = new LinkedHashMap<>();
         bad.put("{\"type\": ", "invalid_json");
         bad.put("{\"type\":\"product.show\",\"colour\":\"red\"}", "'colour'");
         bad.put("{\"type\":\"product.show\",\"product\":{\"sku\":\"a\",\"colour\":\"red\"}}", "'product.colour'");

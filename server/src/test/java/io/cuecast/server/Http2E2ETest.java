@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -138,7 +139,7 @@ class Http2E2ETest {
                     out.toString(), "-w", "%{http_version} %{http_code}",
                     server.http("/hls/" + id + "/source/" + segment)));
             assertThat(curl.output().trim()).isEqualTo("2 200");
-            assertThat(java.nio.file.Files.readAllBytes(out)).isEqualTo(plain);
+            assertThat(Files.readAllBytes(out)).isEqualTo(plain);
             // HTTP/1.1 keeps working on the same port.
             assertThat(TestServer.sendBytes(server.http("/hls/" + id + "/master.m3u8")).statusCode()).isEqualTo(200);
         } finally {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
@@ -115,7 +116,7 @@ class LadderCorruptInputE2ETest {
         Path file = dir.resolve("last.mp4");
         Files.write(file, TestServer.sendBytes(server.http("/hls/" + hid + "/240p/" + init)).body());
         Files.write(file, TestServer.sendBytes(server.http("/hls/" + hid + "/240p/" + last)).body(),
-                java.nio.file.StandardOpenOption.APPEND);
+                StandardOpenOption.APPEND);
         assertThat(MediaTools.decode(file).output()).isBlank();
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -71,18 +72,18 @@ class LadderE2ETest {
         int pos = 0;
         while (pos + 8 <= segment.length) {
             int size = b.getInt(pos);
-            String type = new String(segment, pos + 4, 4, java.nio.charset.StandardCharsets.US_ASCII);
+            String type = new String(segment, pos + 4, 4, StandardCharsets.US_ASCII);
             if (type.equals("moof")) {
                 int p = pos + 8;
                 while (p < pos + size) {
                     int s = b.getInt(p);
-                    if (new String(segment, p + 4, 4, java.nio.charset.StandardCharsets.US_ASCII).equals("traf")) {
+                    if (new String(segment, p + 4, 4, StandardCharsets.US_ASCII).equals("traf")) {
                         int track = -1;
                         long tfdt = -1;
                         long cto = 0;
                         for (int q = p + 8; q < p + s; ) {
                             int qs = b.getInt(q);
-                            String qt = new String(segment, q + 4, 4, java.nio.charset.StandardCharsets.US_ASCII);
+                            String qt = new String(segment, q + 4, 4, StandardCharsets.US_ASCII);
                             if (qt.equals("tfhd")) {
                                 track = b.getInt(q + 12);
                             } else if (qt.equals("tfdt")) {
@@ -190,7 +191,7 @@ class LadderE2ETest {
                 MediaTools.Result decoded = MediaTools.decode(one);
                 assertThat(decoded.exit()).as("%s segment %d decodes", r, i).isZero();
                 assertThat(decoded.output()).as("decoder errors in %s segment %d", r, i).isBlank();
-                emsgFound |= new String(seg, java.nio.charset.StandardCharsets.ISO_8859_1).contains(cueId);
+                emsgFound |= new String(seg, StandardCharsets.ISO_8859_1).contains(cueId);
             }
             assertThat(emsgFound).as(r + " has the cue's emsg in a segment").isTrue();
             assertThat(MediaTools.probeStreams(whole.toString())).as(r)

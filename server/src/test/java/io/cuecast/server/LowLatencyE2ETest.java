@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,7 +28,7 @@ class LowLatencyE2ETest {
     @BeforeEach
     void start() throws Exception {
         Path[] tls = Browsers.selfSignedCertificate(dir);
-        server = new TestServer(dir.resolve("data"), java.util.Map.of("CUECAST_HTTP_TLS_PORT", "0",
+        server = new TestServer(dir.resolve("data"), Map.of("CUECAST_HTTP_TLS_PORT", "0",
                 "CUECAST_HTTP_TLS_CERT_FILE", tls[0].toString(), "CUECAST_HTTP_TLS_KEY_FILE", tls[1].toString()));
     }
 

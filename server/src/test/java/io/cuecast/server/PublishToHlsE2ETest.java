@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,7 +79,7 @@ class PublishToHlsE2ETest {
             byte[] seg = TestServer.sendBytes(server.http("/hls/" + id + "/source/" + name)).body();
             Path file = dir.resolve("seg" + i + ".mp4");
             Files.write(file, initBytes);
-            Files.write(file, seg, java.nio.file.StandardOpenOption.APPEND);
+            Files.write(file, seg, StandardOpenOption.APPEND);
             MediaTools.Result decoded = MediaTools.decode(file);
             assertThat(decoded.exit()).as("segment %s decodes", name).isZero();
             assertThat(decoded.output()).as("decoder errors in %s", name).isBlank();

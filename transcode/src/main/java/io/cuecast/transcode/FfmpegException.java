@@ -1,10 +1,12 @@
 package io.cuecast.transcode;
 
+import java.nio.charset.StandardCharsets;
+
 import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
 
 /** An FFmpeg call failed; the message names the call and FFmpeg's own text for the code. */
 public final class FfmpegException extends RuntimeException {
-    /** AVERROR(EAGAIN) on Linux: JavaCPP has no helper for it (DESIGN §4). */
+    /** AVERROR(EAGAIN) on Linux: JavaCPP has no helper for it (docs/architecture.md, modules). */
     static final int EAGAIN = -11;
 
     private final int code;
@@ -41,6 +43,6 @@ public final class FfmpegException extends RuntimeException {
         while (n < buf.length && buf[n] != 0) {
             n++;
         }
-        return new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(buf, 0, n, StandardCharsets.UTF_8);
     }
 }

@@ -2,7 +2,11 @@ package io.cuecast.transcode;
 
 import io.cuecast.config.CuecastConfig;
 import io.cuecast.core.hub.HubRegistry;
+import io.cuecast.core.hub.OfferedRenditions;
 import io.cuecast.core.hub.StreamHub;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +32,7 @@ public final class LadderService {
     private final int segmentDurationMs;
     private final int encoderThreads;
     private final Map<String, LadderStatus> statuses = new ConcurrentHashMap<>();
-    private final io.micrometer.core.instrument.MeterRegistry meters;
+    private final MeterRegistry meters;
 
     /**
      * @param ladderFor the ladder of a stream id (its override or the server's); called on the
@@ -35,7 +40,7 @@ public final class LadderService {
      * @param encoderThreads x264 threads per rung, 0 for x264's choice
      */
     public LadderService(HubRegistry hubs, Function<String, CuecastConfig.Ladder> ladderFor, int segmentDurationMs,
-                         int encoderThreads, io.micrometer.core.instrument.MeterRegistry meters) {
+                         int encoderThreads, MeterRegistry meters) {
         this.meters = meters;
         this.hubs = hubs;
         this.ladderFor = ladderFor;
@@ -74,7 +79,9 @@ public final class LadderService {
             return;
         }
         if (!ladder.passthrough()) {
-            hub.sourceOffered(false);
+            // The rungs replace the source: offer nothing of ours until they exist (HLS falls back
+            // to the source while the offer is empty).
+            hubs.offer(hub, new OfferedRenditions(id, List.of()));
         }
         ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "ladder-" + id);
@@ -94,19 +101,19 @@ public final class LadderService {
                 LadderStatus.Snapshot::keyframeSkips);
         counter("cuecast.ladder.decode.errors", "source packets the decoder refused", id,
                 LadderStatus.Snapshot::decodeErrors);
-        io.micrometer.core.instrument.Gauge.builder("cuecast.ladder.running", statuses,
+        Gauge.builder("cuecast.ladder.running", statuses,
                         m -> value(m, id, s -> s.state() == LadderStatus.State.RUNNING ? 1 : 0))
                 .description("1 while the stream's ladder produces renditions").tag("stream", id).register(meters);
     }
 
     private void counter(String name, String description, String id,
-                         java.util.function.ToDoubleFunction<LadderStatus.Snapshot> figure) {
-        io.micrometer.core.instrument.FunctionCounter.builder(name, statuses, m -> value(m, id, figure))
+                         ToDoubleFunction<LadderStatus.Snapshot> figure) {
+        FunctionCounter.builder(name, statuses, m -> value(m, id, figure))
                 .description(description).tag("stream", id).register(meters);
     }
 
     private static double value(Map<String, LadderStatus> m, String id,
-                                java.util.function.ToDoubleFunction<LadderStatus.Snapshot> figure) {
+                                ToDoubleFunction<LadderStatus.Snapshot> figure) {
         LadderStatus s = m.get(id);
         return s == null ? 0 : figure.applyAsDouble(s.snapshot());
     }

@@ -3,12 +3,14 @@ package io.cuecast.transcode;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 
 import io.cuecast.config.CuecastConfig;
+import io.cuecast.core.cue.CueTrack;
 import io.cuecast.core.hub.HubRegistry;
+import io.cuecast.core.hub.OfferedRenditions;
+import io.cuecast.core.hub.Publisher;
 import io.cuecast.core.hub.StreamHub;
 import io.cuecast.core.hub.StreamReader;
 import io.cuecast.core.media.AacConfig;
 import io.cuecast.core.media.Bytes;
-import io.cuecast.core.media.DataConfig;
 import io.cuecast.core.media.H264Config;
 import io.cuecast.core.media.MediaKind;
 import io.cuecast.core.media.Packet;
@@ -16,13 +18,14 @@ import io.cuecast.core.media.Track;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The ladder of one publish session: a reader of the source hub that decodes its video once,
- * encodes it once per rung and publishes each rung as a hub of its own (DESIGN §2).
+ * encodes it once per rung and publishes each rung as a hub of its own (docs/architecture.md).
  *
  * <p>Every rung gets an IDR at the same presentation time: where the source has a keyframe when the
  * source is offered as a passthrough rendition, every hls.segmentDurationMs otherwise, so the
@@ -92,12 +95,12 @@ public final class LadderTranscoder implements StreamReader {
                     newVideo = t;
                 } else if (t.kind() == MediaKind.AUDIO && t.config() instanceof AacConfig && newAudio == null) {
                     newAudio = t;
-                } else if (t.kind() == MediaKind.DATA && t.config() instanceof DataConfig && newData == null) {
+                } else if (CueTrack.is(t) && newData == null) {
                     newData = t;
                 }
             }
-            boolean audioChanged = rungs != null && (!java.util.Objects.equals(audio, newAudio)
-                    || !java.util.Objects.equals(data, newData));
+            boolean audioChanged = rungs != null && (!Objects.equals(audio, newAudio)
+                    || !Objects.equals(data, newData));
             audio = newAudio;
             data = newData;
             if (rungs == null) {
@@ -152,7 +155,8 @@ public final class LadderTranscoder implements StreamReader {
         }
         List<RungWorker> workers = new ArrayList<>();
         for (RungEncoder encoder : encoders) {
-            StreamHub hub = new StreamHub(source.streamId() + "/" + encoder.plan().name());
+            String name = encoder.plan().name();
+            StreamHub hub = registry.renditionHub(source, name, Publisher.inProcess("ladder " + name));
             hub.prepare(rungTracks(encoder));
             workers.add(new RungWorker(source.streamId(), encoder, hub, video));
         }
@@ -161,9 +165,12 @@ public final class LadderTranscoder implements StreamReader {
         log.info("stream {}: ladder {} from {}x{}", source.streamId(),
                 plan.stream().map(p -> p.name() + " " + p.width() + "x" + p.height() + " " + p.rung().videoKbps()
                         + " kbit/s").toList(), h.width(), h.height());
+        OfferedRenditions offer = registry.offered(source.streamId());
         for (RungWorker r : rungs) {
-            registry.announceRendition(source, r.encoder().plan().name(), r.hub());
+            registry.addRendition(source, r.encoder().plan().name(), r.hub());
+            offer = offer.with(r.encoder().plan().name());
         }
+        registry.offer(source, offer);
     }
 
     private void openDecoder(H264Config h) {
@@ -212,7 +219,7 @@ public final class LadderTranscoder implements StreamReader {
 
     private void onVideo(Packet p) throws InterruptedException {
         long ptsMs = p.pts() * 1000 / video.timescale();
-        long newestMs = source.stats().lastVideoPtsMs();
+        long newestMs = source.liveEdgeMs();
         long lag = newestMs - ptsMs;
         if (!skipping && newestMs >= 0 && lag > ladder.maxLagMs()) {
             skipping = true;
@@ -321,7 +328,7 @@ public final class LadderTranscoder implements StreamReader {
     private void off(String why) {
         stopped = true;
         status.off(why);
-        source.sourceOffered(true);
+        registry.offer(source, OfferedRenditions.sourceOnly(source.streamId()));
         log.info("stream {}: no ladder: {}", source.streamId(), why);
     }
 
@@ -332,8 +339,8 @@ public final class LadderTranscoder implements StreamReader {
         stopped = true;
         String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         status.failed(why);
-        // Without passthrough the renditions were all players had: offer the source again.
-        source.sourceOffered(true);
+        // Without passthrough the renditions were all players had: offer the source again, alone.
+        registry.offer(source, OfferedRenditions.sourceOnly(source.streamId()));
         log.error("stream {}: ladder failed, its renditions end and the source keeps playing: {}",
                 source.streamId(), why, e instanceof FfmpegException ? null : e);
         release();
@@ -344,6 +351,7 @@ public final class LadderTranscoder implements StreamReader {
         if (rungs != null) {
             for (RungWorker r : rungs) {
                 r.close(true);
+                registry.release(r.hub());
             }
         }
         if (decoder != null) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cuecast.config.CuecastConfig;
 import io.cuecast.core.hub.HubRegistry;
+import io.cuecast.core.hub.OfferedRenditions;
+import io.cuecast.core.hub.Publisher;
 import io.cuecast.core.hub.StreamHub;
 import io.cuecast.core.hub.StreamReader;
 import io.cuecast.core.media.AacConfig;
@@ -163,9 +165,12 @@ class LadderTranscoderTest {
             CuecastConfig.Ladder ladder = new CuecastConfig.Ladder(true, true, 1000, List.of(CuecastConfig.rung(240, 300)));
             LadderTranscoder t = transcoder(hub, ladder, status);
             t.onTracks(tracks(src.config()));
+            hub.prepare(tracks(src.config()));
             for (Packet p : in) {
-                // While the transcoder works on 1.0 s to 2.0 s the ingest is already at 2.5 s.
-                hub.stats().lastVideoPtsMs(p.pts() >= 1000 && p.pts() < 2000 ? 2500 : p.pts());
+                // While the transcoder works on 1.0 s to 2.0 s the ingest is already at 2.5 s: the
+                // hub's live edge is the newest video frame published into it.
+                long edge = p.pts() >= 1000 && p.pts() < 2000 ? 2500 : p.pts();
+                hub.publish(new Packet(1, edge, edge, false, p.payload()));
                 t.onPacket(p);
             }
             t.onEnd();
@@ -205,8 +210,8 @@ class LadderTranscoderTest {
     @Test
     void undecodableVideoFailsTheLadderEndsItsRenditionsAndOffersTheSource() {
         try (SyntheticSource src = new SyntheticSource(640, 360)) {
-            StreamHub hub = new StreamHub("s");
-            hub.sourceOffered(false);
+            StreamHub hub = registry.claim("s", Publisher.inProcess("test")).orElseThrow();
+            registry.offer(hub, new OfferedRenditions("s", List.of()));
             LadderStatus status = new LadderStatus();
             LadderTranscoder t = transcoder(hub, new CuecastConfig.Ladder(true, false, 2000,
                     List.of(CuecastConfig.rung(240, 300))), status);
@@ -227,7 +232,7 @@ class LadderTranscoderTest {
             assertThat(s.detail()).containsAnyOf("refused 50 packets in a row", "of the last 150 packets");
             assertThat(s.decodeErrors()).isGreaterThanOrEqualTo(LadderTranscoder.MAX_CONSECUTIVE_DECODE_ERRORS);
             assertThat(sinks.get("240p").ended).isTrue();
-            assertThat(hub.sourceOffered()).isTrue();
+            assertThat(registry.offered("s")).isEqualTo(OfferedRenditions.sourceOnly("s"));
             t.onEnd(); // after a failure the end is a no-op, natives are already freed
         }
     }

@@ -1,5 +1,6 @@
 package io.cuecast.core.hub;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -7,11 +8,27 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
-/** Which streams are live right now: at most one hub, and so one publisher, per stream id. */
+/**
+ * Which streams are live right now, by path: a stream's own hub under its id (at most one, and so
+ * one publisher, per id), its renditions under {@code {id}/{name}} (for example {@code abc/480p}),
+ * and per stream the set of renditions players are offered.
+ */
 public final class HubRegistry {
     private final Map<String, StreamHub> live = new ConcurrentHashMap<>();
+    private final Map<String, OfferedRenditions> offered = new ConcurrentHashMap<>();
     private final List<Consumer<StreamHub>> onCreated = new CopyOnWriteArrayList<>();
     private final List<RenditionListener> onRendition = new CopyOnWriteArrayList<>();
+    private final Clock clock;
+
+    /** A registry whose hubs date their media on {@code clock}. */
+    public HubRegistry(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** A registry on the system clock. */
+    public HubRegistry() {
+        this(Clock.systemUTC());
+    }
 
     /** Told about every rendition hub a transcoder makes from a source hub. */
     public interface RenditionListener {
@@ -23,19 +40,9 @@ public final class HubRegistry {
         void onRendition(StreamHub source, String name, StreamHub rendition);
     }
 
-    /** Calls {@code listener} with every rendition announced from now on. */
+    /** Calls {@code listener} with every rendition added from now on. */
     public void onRenditionCreated(RenditionListener listener) {
         onRendition.add(listener);
-    }
-
-    /**
-     * Announces a rendition of {@code source}: a hub with its own publisher (the transcoder) that
-     * ends when the transcoder stops. Rendition hubs are not claimable stream ids.
-     */
-    public void announceRendition(StreamHub source, String name, StreamHub rendition) {
-        for (RenditionListener l : onRendition) {
-            l.onRendition(source, name, rendition);
-        }
     }
 
     /** Calls {@code listener} with every hub created from now on, on the publisher's thread. */
@@ -43,35 +50,80 @@ public final class HubRegistry {
         onCreated.add(listener);
     }
 
+    /** The path of rendition {@code name} of {@code streamId}. */
+    public static String renditionPath(String streamId, String name) {
+        return streamId + "/" + name;
+    }
+
     /**
-     * Claims {@code streamId} for a new publisher.
+     * Claims {@code streamId} for a new publisher. The new session offers only the source until a
+     * transcoder says otherwise.
      *
      * @return the new hub, or empty when the stream already has a publisher
      */
-    public Optional<StreamHub> claim(String streamId) {
-        StreamHub hub = new StreamHub(streamId);
+    public Optional<StreamHub> claim(String streamId, Publisher publisher) {
+        if (streamId.indexOf('/') >= 0) {
+            throw new IllegalArgumentException("a stream id has no '/': " + streamId);
+        }
+        StreamHub hub = new StreamHub(streamId, publisher, clock);
         if (live.putIfAbsent(streamId, hub) != null) {
             return Optional.empty();
         }
+        offered.put(streamId, OfferedRenditions.sourceOnly(streamId));
         for (Consumer<StreamHub> l : onCreated) {
             l.accept(hub);
         }
         return Optional.of(hub);
     }
 
-    /** Ends {@code hub} and frees its stream id for the next publisher. */
+    /**
+     * A new hub for rendition {@code name} of {@code source}, at path {@code {id}/{name}}; it is
+     * findable once {@link #addRendition added}.
+     */
+    public StreamHub renditionHub(StreamHub source, String name, Publisher publisher) {
+        return new StreamHub(renditionPath(source.streamId(), name), publisher, clock);
+    }
+
+    /**
+     * Registers a rendition of {@code source} (a hub with its own publisher, the transcoder, that
+     * ends when the transcoder stops) under {@code {id}/{name}} and tells the listeners. Call it once
+     * the rendition is prepared, so readers attaching get its tracks at once.
+     */
+    public void addRendition(StreamHub source, String name, StreamHub rendition) {
+        live.put(renditionPath(source.streamId(), name), rendition);
+        for (RenditionListener l : onRendition) {
+            l.onRendition(source, name, rendition);
+        }
+    }
+
+    /**
+     * Publishes which renditions of a live stream players are offered. Ignored when the stream is
+     * not live or its session is not {@code source}'s any more.
+     */
+    public void offer(StreamHub source, OfferedRenditions renditions) {
+        if (live.get(source.streamId()) == source) {
+            offered.put(source.streamId(), renditions);
+        }
+    }
+
+    /** What {@code streamId}'s current (or last) session offers players; only the source by default. */
+    public OfferedRenditions offered(String streamId) {
+        return offered.getOrDefault(streamId, OfferedRenditions.sourceOnly(streamId));
+    }
+
+    /** Ends {@code hub} and frees its path for the next publisher. */
     public void release(StreamHub hub) {
         hub.end();
         live.remove(hub.streamId(), hub);
     }
 
-    /** The live hub of {@code streamId}, if any. */
-    public Optional<StreamHub> get(String streamId) {
-        return Optional.ofNullable(live.get(streamId));
+    /** The live hub at {@code path} (a stream id or {@code {id}/{name}}), if any. */
+    public Optional<StreamHub> get(String path) {
+        return Optional.ofNullable(live.get(path));
     }
 
-    /** Number of live streams. */
+    /** Number of live streams (renditions not counted). */
     public int size() {
-        return live.size();
+        return (int) live.keySet().stream().filter(k -> k.indexOf('/') < 0).count();
     }
 }

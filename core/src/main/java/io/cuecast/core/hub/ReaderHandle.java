@@ -3,6 +3,7 @@ package io.cuecast.core.hub;
 import io.cuecast.core.media.MediaKind;
 import io.cuecast.core.media.Packet;
 import io.cuecast.core.media.Track;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -73,7 +74,7 @@ public final class ReaderHandle {
     }
 
     void offerTracks(List<Track> tracks) {
-        Map<Integer, MediaKind> k = new java.util.HashMap<>();
+        Map<Integer, MediaKind> k = new HashMap<>();
         for (Track t : tracks) {
             k.put(t.id(), t.kind());
         }

@@ -1,14 +1,18 @@
 package io.cuecast.core.hub;
 
+import io.cuecast.core.media.MediaKind;
 import io.cuecast.core.media.Packet;
 import io.cuecast.core.media.Track;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 
 /**
  * The meeting point of one live stream: exactly one publisher feeds it, any number of readers
- * consume it through bounded queues on their own executors (DESIGN §2).
+ * consume it through bounded queues on their own executors (docs/architecture.md, "The hub").
  *
  * <p>Publisher methods ({@link #prepare}, {@link #update}, {@link #publish}, {@link #end}) must be
  * called from one thread at a time (the ingest connection's event loop); readers may attach from
@@ -20,14 +24,31 @@ public final class StreamHub {
     private volatile StreamState state = StreamState.CREATED;
     private volatile List<Track> tracks = List.of();
     private final Object attachLock = new Object();
-    private volatile Runnable terminator = () -> { };
-    private volatile java.util.concurrent.Executor publisherThread = Runnable::run;
-    private final StreamStats stats = new StreamStats(java.time.Instant.now());
-    private volatile boolean sourceOffered = true;
+    private final Publisher publisher;
+    private final StreamStats stats = new StreamStats(Instant.now());
+    /** Video track whose time is the live edge, and its ticks per second; -1 before prepare. */
+    private volatile int edgeTrack = -1;
+    private volatile int edgeTimescale = 1;
+    private volatile long liveEdgeMs = -1;
+    private final Clock clock;
+    /** The session's media clock ↔ wall clock mapping, fixed by its first packet. */
+    private volatile long anchorMs;
+    private volatile Instant anchorWall;
 
-    /** Creates the hub of {@code streamId} in state CREATED. */
-    public StreamHub(String streamId) {
+    /**
+     * Creates the hub of {@code streamId} in state CREATED, fed by {@code publisher}.
+     *
+     * @param clock the wall clock that {@link #wallClockAt} maps media time onto
+     */
+    public StreamHub(String streamId, Publisher publisher, Clock clock) {
         this.streamId = streamId;
+        this.publisher = publisher;
+        this.clock = clock;
+    }
+
+    /** A hub fed from the caller's own thread, that cannot be asked to stop (tests, tools). */
+    public StreamHub(String streamId) {
+        this(streamId, Publisher.inProcess("in-process"), Clock.systemUTC());
     }
 
     /** The stream this hub carries. */
@@ -35,14 +56,9 @@ public final class StreamHub {
         return streamId;
     }
 
-    /** Sets how {@link #terminate} disconnects the publisher (ingest sets it at publish). */
-    public void terminator(Runnable disconnect) {
-        this.terminator = disconnect;
-    }
-
-    /** Sets the thread of the publisher ({@link #inject} hops onto it). */
-    public void publisherThread(java.util.concurrent.Executor executor) {
-        this.publisherThread = executor;
+    /** Who feeds this hub. */
+    public Publisher publisher() {
+        return publisher;
     }
 
     /**
@@ -50,25 +66,31 @@ public final class StreamHub {
      * publisher's thread so it takes its place in the one ordered sequence every reader sees.
      */
     public void inject(Packet packet) {
-        publisherThread.execute(() -> publish(packet));
+        publisher.executor().execute(() -> publish(packet));
     }
 
-    /** Asks the publisher's connection to close, for example because the stream was deleted. */
-    public void terminate() {
-        terminator.run();
+    /** Asks the publisher to stop, for example because the stream was deleted. */
+    public void terminate(String reason) {
+        publisher.close(reason);
     }
 
     /**
-     * Whether players are offered this stream's own media as a rendition; false when a ladder
-     * without passthrough replaces it with transcoded renditions.
+     * The live edge: presentation time in milliseconds of the newest video frame published, -1
+     * before the first. Where "now" is on the media clock, for a cue placed now and for a ladder
+     * measuring how far it is behind.
      */
-    public boolean sourceOffered() {
-        return sourceOffered;
+    public long liveEdgeMs() {
+        return liveEdgeMs;
     }
 
-    /** Sets {@link #sourceOffered()}; the ladder calls it before the stream is prepared. */
-    public void sourceOffered(boolean offered) {
-        this.sourceOffered = offered;
+    /**
+     * The wall-clock time of media time {@code ms} of this session, or null before the first packet.
+     * One mapping for everything that dates the stream: the HLS program date-times and the
+     * {@code programDateTime} the cue API answers are the same instant for the same cue.
+     */
+    public Instant wallClockAt(long ms) {
+        Instant wall = anchorWall;
+        return wall == null ? null : wall.plusMillis(ms - anchorMs);
     }
 
     /** Live figures of this publish session. */
@@ -122,6 +144,7 @@ public final class StreamHub {
                 throw new IllegalStateException("hub " + streamId + " is " + state + ", cannot prepare");
             }
             tracks = List.copyOf(prepared);
+            edgeTrackOf(tracks);
             state = StreamState.PREPARED;
             for (ReaderHandle r : readers) {
                 r.offerTracks(tracks);
@@ -136,6 +159,7 @@ public final class StreamHub {
                 throw new IllegalStateException("hub " + streamId + " is " + state + ", cannot update");
             }
             tracks = List.copyOf(updated);
+            edgeTrackOf(tracks);
             state = StreamState.UPDATED;
             for (ReaderHandle r : readers) {
                 r.offerTracks(tracks);
@@ -148,9 +172,40 @@ public final class StreamHub {
         if (state == StreamState.CREATED || state == StreamState.DELETED) {
             return;
         }
+        if (anchorWall == null) {
+            anchorMs = packet.dts() * 1000 / timescaleOf(packet.trackId());
+            // Milliseconds, as playlists print them: the cue API and the DATERANGE then show one instant.
+            anchorWall = clock.instant().truncatedTo(ChronoUnit.MILLIS); // written after anchorMs
+        }
+        if (packet.trackId() == edgeTrack) {
+            long ms = packet.pts() * 1000 / edgeTimescale;
+            if (ms > liveEdgeMs) {
+                liveEdgeMs = ms; // one writer: the publisher's thread
+            }
+        }
         for (ReaderHandle r : readers) {
             r.offerPacket(packet);
         }
+    }
+
+    private int timescaleOf(int trackId) {
+        for (Track t : tracks) {
+            if (t.id() == trackId) {
+                return Math.max(1, t.timescale());
+            }
+        }
+        return 1000;
+    }
+
+    private void edgeTrackOf(List<Track> list) {
+        for (Track t : list) {
+            if (t.kind() == MediaKind.VIDEO) {
+                edgeTimescale = Math.max(1, t.timescale());
+                edgeTrack = t.id();
+                return;
+            }
+        }
+        edgeTrack = -1;
     }
 
     /** The publisher left: every reader gets its end callback. Idempotent. */

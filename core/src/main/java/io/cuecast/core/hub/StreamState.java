@@ -1,6 +1,6 @@
 package io.cuecast.core.hub;
 
-/** Lifecycle of a hub (DESIGN §2). */
+/** Lifecycle of a hub (docs/architecture.md). */
 public enum StreamState {
     /** A publisher is attached but not every track's codec config is known yet. */
     CREATED,

@@ -19,8 +19,6 @@ public final class StreamStats {
     private volatile int height;
     private volatile double frameRate;
     private volatile String encoder = "";
-    private volatile String remoteAddress = "";
-    private volatile long lastVideoPtsMs = -1;
     // Bitrate over a sliding window of about two seconds, sampled by the publisher.
     private long windowStartNanos = System.nanoTime();
     private long windowStartBytes;
@@ -128,25 +126,5 @@ public final class StreamStats {
 
     public void encoder(String encoder) {
         this.encoder = encoder == null ? "" : encoder;
-    }
-
-    /** Presentation time (ms, media clock) of the newest video frame received; -1 before the first. */
-    public long lastVideoPtsMs() {
-        return lastVideoPtsMs;
-    }
-
-    /** Records the newest video frame's presentation time. */
-    public void lastVideoPtsMs(long pts) {
-        if (pts > lastVideoPtsMs) {
-            lastVideoPtsMs = pts;
-        }
-    }
-
-    public String remoteAddress() {
-        return remoteAddress;
-    }
-
-    public void remoteAddress(String address) {
-        this.remoteAddress = address;
     }
 }

@@ -156,10 +156,10 @@ class StreamHubTest {
         HubRegistry registry = new HubRegistry();
         List<String> created = new ArrayList<>();
         registry.onHubCreated(h -> created.add(h.streamId()));
-        StreamHub first = registry.claim("a").orElseThrow();
-        assertThat(registry.claim("a")).isEmpty();
+        StreamHub first = registry.claim("a", Publisher.inProcess("test")).orElseThrow();
+        assertThat(registry.claim("a", Publisher.inProcess("test"))).isEmpty();
         registry.release(first);
-        assertThat(registry.claim("a")).isPresent();
+        assertThat(registry.claim("a", Publisher.inProcess("test"))).isPresent();
         assertThat(created).containsExactly("a", "a");
     }
 

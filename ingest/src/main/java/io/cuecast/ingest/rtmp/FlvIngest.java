@@ -3,12 +3,12 @@ package io.cuecast.ingest.rtmp;
 import io.cuecast.core.codec.AvcDecoderConfigurationRecord;
 import io.cuecast.core.codec.CodecException;
 import io.cuecast.core.codec.NalUnits;
+import io.cuecast.core.cue.CueTrack;
 import io.cuecast.core.hub.StreamHub;
 import io.cuecast.core.hub.StreamState;
 import io.cuecast.core.hub.StreamStats;
 import io.cuecast.core.media.AacConfig;
 import io.cuecast.core.media.Bytes;
-import io.cuecast.core.media.DataConfig;
 import io.cuecast.core.media.H264Config;
 import io.cuecast.core.media.MediaKind;
 import io.cuecast.core.media.Packet;
@@ -33,10 +33,6 @@ public final class FlvIngest {
     public static final int VIDEO_TRACK = 1;
     /** Track id of the audio track. */
     public static final int AUDIO_TRACK = 2;
-    /** Track id of the timed-data track that carries cues. */
-    public static final int DATA_TRACK = 3;
-    /** Scheme of the data track's payloads: compact cue JSON. */
-    public static final String CUE_SCHEME = "cuecast-cue";
     /** RTMP timestamps are milliseconds. */
     public static final int TIMESCALE = 1000;
     /** Media buffered while waiting for a missing config; beyond it we prepare with what we have. */
@@ -144,7 +140,6 @@ public final class FlvIngest {
             firstVideoTs = timestamp;
         }
         stats.countVideoFrame();
-        stats.lastVideoPtsMs(timestamp + cts);
         emit(new Packet(VIDEO_TRACK, timestamp + cts, timestamp, key, avcc));
     }
 
@@ -239,8 +234,8 @@ public final class FlvIngest {
         if (audioConfig != null) {
             tracks.add(new Track(AUDIO_TRACK, MediaKind.AUDIO, TIMESCALE, audioConfig));
         }
-        // Always present, so cues injected later travel as part of this stream (DESIGN §2).
-        tracks.add(new Track(DATA_TRACK, MediaKind.DATA, TIMESCALE, new DataConfig(CUE_SCHEME)));
+        // Always present, so cues injected later travel as part of this stream (docs/architecture.md).
+        tracks.add(CueTrack.track());
         return tracks;
     }
 

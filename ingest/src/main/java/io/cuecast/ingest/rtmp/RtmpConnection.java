@@ -1,8 +1,11 @@
 package io.cuecast.ingest.rtmp;
 
+import io.cuecast.config.CuecastConfig;
 import io.cuecast.core.hub.HubRegistry;
-import io.cuecast.core.hub.StreamHub;
+import io.cuecast.core.hub.Publisher;
 import io.cuecast.core.media.Bytes;
+import io.cuecast.ingest.PublishAuthorizer;
+import io.cuecast.ingest.PublishSession;
 import io.cuecast.ingest.rtmp.codec.Amf0;
 import io.cuecast.ingest.rtmp.codec.Amf0Reader;
 import io.cuecast.ingest.rtmp.codec.Amf0Writer;
@@ -10,16 +13,18 @@ import io.cuecast.ingest.rtmp.codec.ChunkDecoder;
 import io.cuecast.ingest.rtmp.codec.HandshakeHandler;
 import io.cuecast.ingest.rtmp.codec.RtmpMessage;
 import io.cuecast.ingest.rtmp.codec.RtmpProtocolException;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.io.IOException;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +45,7 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
     /** Window acknowledgement size we announce, as nginx-rtmp and SRS do. */
     private static final int WINDOW_ACK_SIZE = 5_000_000;
 
-    private final RtmpSettings settings;
+    private final CuecastConfig.Rtmp settings;
     private final PublishAuthorizer authorizer;
     private final HubRegistry hubs;
     private final RtmpMetrics metrics;
@@ -48,7 +53,7 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
     private boolean handshakeDone;
     private boolean violated;
     private String app;
-    private StreamHub hub;
+    private PublishSession session;
     private FlvIngest ingest;
     private long peerWindow;
     private long lastAckAt;
@@ -56,7 +61,7 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> publishDeadline;
     private ChunkDecoder decoder;
 
-    RtmpConnection(RtmpSettings settings, PublishAuthorizer authorizer, HubRegistry hubs, RtmpMetrics metrics) {
+    RtmpConnection(CuecastConfig.Rtmp settings, PublishAuthorizer authorizer, HubRegistry hubs, RtmpMetrics metrics) {
         this.settings = settings;
         this.authorizer = authorizer;
         this.hubs = hubs;
@@ -68,7 +73,7 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         metrics.connectionOpened();
         publishDeadline = ctx.executor().schedule(() -> {
-            if (hub == null) {
+            if (session == null) {
                 log.info("rtmp {}: closing, no publish within {} ms", remote(), settings.handshakeTimeoutMs());
                 ctx.close();
             }
@@ -105,7 +110,7 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
             violated = true;
             metrics.violation();
             log.warn("rtmp {}: protocol violation, closing connection: {}", remote(), root.getMessage());
-        } else if (root instanceof java.io.IOException) {
+        } else if (root instanceof IOException) {
             log.info("rtmp {}: {}", remote(), root.getMessage());
         } else {
             log.error("rtmp {}: unexpected error, closing connection", remote(), root);
@@ -166,8 +171,8 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
         long delta = total - countedBytes;
         countedBytes = total;
         metrics.bytesIn(delta);
-        if (hub != null) {
-            hub.stats().addBytes(delta);
+        if (session != null) {
+            session.hub().stats().addBytes(delta);
         }
         // §5.4.3: acknowledge each time the peer's window of bytes has been received.
         if (peerWindow > 0 && total - lastAckAt >= peerWindow) {
@@ -280,38 +285,37 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
 
     private void onPublish(RtmpMessage m, List<Object> values) {
         requireConnected("publish");
-        if (hub != null) {
+        if (session != null) {
             throw new RtmpProtocolException("second 'publish' on one connection");
         }
         String raw = values.size() > 3 && values.get(3) instanceof String s ? s : "";
         String key = raw.split("\\?", 2)[0];
-        Optional<String> streamId = key.isEmpty() ? Optional.empty() : authorizer.streamIdForKey(key);
-        if (streamId.isEmpty()) {
+        Publisher publisher = Publisher.of("rtmp", remote(), ctx.executor(), reason -> {
+            log.info("rtmp {}: closing, {}", remote(), reason);
+            ctx.channel().close();
+        });
+        PublishSession.Outcome outcome = PublishSession.open(authorizer, hubs, key, publisher);
+        if (outcome.refusal() == PublishSession.Refusal.BAD_KEY) {
             metrics.rejected("bad_key");
             log.warn("rtmp {}: publish refused, unknown stream key", remote());
             refusePublish("Invalid stream key.");
             return;
         }
-        Optional<StreamHub> claimed = hubs.claim(streamId.get());
-        if (claimed.isEmpty()) {
+        if (outcome.refusal() == PublishSession.Refusal.ALREADY_LIVE) {
             metrics.rejected("already_live");
-            log.warn("rtmp {}: publish to stream {} refused, it already has a publisher", remote(), streamId.get());
-            refusePublish("Stream " + streamId.get() + " is already being published.");
+            log.warn("rtmp {}: publish to stream {} refused, it already has a publisher", remote(), outcome.streamId());
+            refusePublish("Stream " + outcome.streamId() + " is already being published.");
             return;
         }
-        hub = claimed.get();
-        hub.stats().remoteAddress(remote());
-        hub.terminator(() -> ctx.channel().close());
-        hub.publisherThread(ctx.executor());
-        ingest = new FlvIngest(hub);
+        session = outcome.session();
+        ingest = new FlvIngest(session.hub());
         publishDeadline.cancel(false);
-        ctx.pipeline().addFirst("idle", new io.netty.handler.timeout.IdleStateHandler(
-                settings.idleTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS));
+        ctx.pipeline().addFirst("idle", new IdleStateHandler(settings.idleTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS));
         // §7.1.7 StreamBegin, then onStatus NetStream.Publish.Start.
         send(CSID_CONTROL, 0, RtmpMessage.USER_CONTROL, new byte[] {0, 0, 0, 0, 0, STREAM_ID});
         sendCommand(CSID_STREAM, STREAM_ID, "onStatus", 0.0, null,
-                status("status", "NetStream.Publish.Start", "Publishing " + streamId.get() + "."));
-        log.info("rtmp {}: publishing stream {}", remote(), streamId.get());
+                status("status", "NetStream.Publish.Start", "Publishing " + session.streamId() + "."));
+        log.info("rtmp {}: publishing stream {}", remote(), session.streamId());
     }
 
     private void refusePublish(String description) {
@@ -321,10 +325,10 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void unpublish(String reason) {
-        if (hub != null) {
-            log.info("rtmp {}: stream {} unpublished ({})", remote(), hub.streamId(), reason);
-            hubs.release(hub);
-            hub = null;
+        if (session != null) {
+            log.info("rtmp {}: stream {} unpublished ({})", remote(), session.streamId(), reason);
+            session.release();
+            session = null;
             ingest = null;
         }
     }
@@ -337,11 +341,11 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
         return m;
     }
 
-    private io.netty.channel.ChannelFuture sendCommand(int csid, int streamId, Object... values) {
+    private ChannelFuture sendCommand(int csid, int streamId, Object... values) {
         return send(csid, streamId, RtmpMessage.COMMAND_AMF0, Amf0Writer.encode(values));
     }
 
-    private io.netty.channel.ChannelFuture send(int csid, int streamId, int typeId, byte[] payload) {
+    private ChannelFuture send(int csid, int streamId, int typeId, byte[] payload) {
         return ctx.writeAndFlush(new RtmpMessage(csid, 0, typeId, streamId, Bytes.wrap(payload)));
     }
 

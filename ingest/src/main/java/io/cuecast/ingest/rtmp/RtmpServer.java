@@ -1,6 +1,8 @@
 package io.cuecast.ingest.rtmp;
 
+import io.cuecast.config.CuecastConfig;
 import io.cuecast.core.hub.HubRegistry;
+import io.cuecast.ingest.PublishAuthorizer;
 import io.cuecast.ingest.rtmp.codec.ChunkDecoder;
 import io.cuecast.ingest.rtmp.codec.ChunkEncoder;
 import io.cuecast.ingest.rtmp.codec.HandshakeHandler;
@@ -9,19 +11,20 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.socket.SocketChannel;
 import java.net.InetSocketAddress;
 
 /** Accepts RTMP publishers (Adobe RTMP 1.0) and feeds their streams into hubs. */
 public final class RtmpServer implements AutoCloseable {
-    private final RtmpSettings settings;
+    private final CuecastConfig.Rtmp settings;
     private final PublishAuthorizer authorizer;
     private final HubRegistry hubs;
     private final RtmpMetrics metrics;
     private Channel channel;
 
     /** Creates the server; nothing is bound until {@link #start}. */
-    public RtmpServer(RtmpSettings settings, PublishAuthorizer authorizer, HubRegistry hubs, RtmpMetrics metrics) {
+    public RtmpServer(CuecastConfig.Rtmp settings, PublishAuthorizer authorizer, HubRegistry hubs, RtmpMetrics metrics) {
         this.settings = settings;
         this.authorizer = authorizer;
         this.hubs = hubs;
@@ -29,7 +32,7 @@ public final class RtmpServer implements AutoCloseable {
     }
 
     /** Binds the port on the given event loops. */
-    public void start(EventLoopGroup boss, EventLoopGroup workers, Class<? extends io.netty.channel.ServerChannel> type)
+    public void start(EventLoopGroup boss, EventLoopGroup workers, Class<? extends ServerChannel> type)
             throws InterruptedException {
         channel = new ServerBootstrap()
                 .group(boss, workers)

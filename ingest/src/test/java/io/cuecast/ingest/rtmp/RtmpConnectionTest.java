@@ -2,10 +2,12 @@ package io.cuecast.ingest.rtmp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cuecast.config.CuecastConfig;
 import io.cuecast.core.hub.HubRegistry;
 import io.cuecast.core.hub.StreamHub;
 import io.cuecast.core.hub.StreamState;
 import io.cuecast.core.media.Bytes;
+import io.cuecast.ingest.PublishAuthorizer;
 import io.cuecast.ingest.rtmp.codec.Amf0;
 import io.cuecast.ingest.rtmp.codec.Amf0Reader;
 import io.cuecast.ingest.rtmp.codec.Amf0Writer;
@@ -28,7 +30,7 @@ class RtmpConnectionTest {
     static final String KEY = "sk_good";
     private HubRegistry hubs;
     private RtmpMetrics metrics;
-    private final RtmpSettings settings = new RtmpSettings("127.0.0.1", 0, "live", 1 << 20, 4096, 10_000, 20_000);
+    private final CuecastConfig.Rtmp settings = new CuecastConfig.Rtmp("127.0.0.1", 0, "live", 1 << 20, 4096, 10_000, 20_000);
     private final PublishAuthorizer authorizer = key -> KEY.equals(key) ? Optional.of("stream1") : Optional.empty();
 
     @BeforeEach

@@ -4,6 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
+import java.util.Random;
 
 /**
  * Fuzzes the parsers that face the network. Without JAZZER_FUZZ=1 these run once per committed seed
@@ -38,7 +39,7 @@ class RtmpParsersFuzzTest {
 
     @FuzzTest(maxDuration = "30s")
     void handshake(byte[] input) {
-        EmbeddedChannel ch = new EmbeddedChannel(new HandshakeHandler(new java.util.Random(1)));
+        EmbeddedChannel ch = new EmbeddedChannel(new HandshakeHandler(new Random(1)));
         try {
             ch.writeInbound(Unpooled.wrappedBuffer(input));
         } catch (DecoderException e) {

@@ -1,0 +1,34 @@
+package io.cuecast.control.cues;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.cuecast.core.cue.CueMessage;
+
+/**
+ * A cue as the API shows it.
+ *
+ * @param id cue id
+ * @param streamId its stream
+ * @param type type wire name
+ * @param status status wire name
+ * @param at requested instant, null for "now"
+ * @param pts media time it was placed at (ms), null until placed
+ * @param programDateTime the stream's wall-clock time of that instant, null until placed
+ * @param createdAt when it was accepted
+ * @param idempotencyKey the client's retry key (omitted when none)
+ * @param cue the cue as it travels in the stream
+ */
+public record CueView(String id, String streamId, String type, String status, String at, Long pts,
+                      String programDateTime, String createdAt,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) String idempotencyKey, JsonNode cue) {
+    /** The view of a logged cue. */
+    public static CueView of(Cue c) {
+        JsonNode cue = CueMessage.parse(c.payload()).map(CueMessage::tree)
+                .orElseGet(() -> TextNode.valueOf(c.payload()));
+        return new CueView(c.id(), c.streamId(), c.type().wire(), c.status().wire(),
+                c.at() == null ? null : c.at().toString(), c.ptsMs(),
+                c.programDateTime() == null ? null : c.programDateTime().toString(), c.createdAt().toString(),
+                c.idempotencyKey(), cue);
+    }
+}

@@ -1,0 +1,186 @@
+package io.cuecast.control.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Streams and their keys in an embedded SQLite file ({@code cuecast.db} in the data directory).
+ * WAL journal with full sync, so a row acknowledged to the API survives {@code kill -9}. Every call
+ * blocks on disk: never call it from a Netty event loop.
+ */
+public final class SqliteStreamStore implements StreamStore {
+    private static final int SCHEMA_VERSION = 3;
+    private final Connection db;
+
+    /** Opens (and creates or migrates) the database in {@code dataDir}. */
+    public SqliteStreamStore(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+            db = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("cuecast.db").toAbsolutePath());
+            try (Statement s = db.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA synchronous=FULL");
+                s.execute("PRAGMA busy_timeout=5000");
+                int version;
+                try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+                    version = rs.next() ? rs.getInt(1) : 0;
+                }
+                if (version > SCHEMA_VERSION) {
+                    throw new StoreException("database schema " + version + " is newer than this Cuecast ("
+                            + SCHEMA_VERSION + "); refusing to touch it");
+                }
+                if (version < 1) {
+                    s.execute("CREATE TABLE IF NOT EXISTS streams (id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+                            + " stream_key TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL)");
+                }
+                if (version < 2) {
+                    s.execute("CREATE TABLE IF NOT EXISTS cues (id TEXT PRIMARY KEY, stream_id TEXT NOT NULL,"
+                            + " type TEXT NOT NULL, payload TEXT NOT NULL, status TEXT NOT NULL, at TEXT,"
+                            + " pts_ms INTEGER, program_date_time TEXT, created_at TEXT NOT NULL,"
+                            + " idempotency_key TEXT, UNIQUE (stream_id, idempotency_key))");
+                    s.execute("CREATE INDEX IF NOT EXISTS cues_by_stream ON cues (stream_id, created_at)");
+                }
+                if (version < 3) {
+                    // The stream's own ABR ladder as JSON; NULL follows the server's ladder.
+                    s.execute("ALTER TABLE streams ADD COLUMN ladder TEXT");
+                }
+                if (version < SCHEMA_VERSION) {
+                    s.execute("PRAGMA user_version=" + SCHEMA_VERSION);
+                }
+            }
+        } catch (SQLException | IOException e) {
+            throw new StoreException("cannot open the database in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Inserts a stream. */
+    @Override
+    public synchronized void insert(StreamRecord r) {
+        try (PreparedStatement ps = db.prepareStatement(
+                "INSERT INTO streams (id, name, stream_key, created_at) VALUES (?, ?, ?, ?)")) {
+            ps.setString(1, r.id());
+            ps.setString(2, r.name());
+            ps.setString(3, r.streamKey());
+            ps.setString(4, r.createdAt().toString());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("cannot insert stream " + r.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** All streams, oldest first. */
+    @Override
+    public synchronized List<StreamRecord> list() {
+        try (PreparedStatement ps = db.prepareStatement(
+                "SELECT id, name, stream_key, created_at FROM streams ORDER BY created_at, id");
+             ResultSet rs = ps.executeQuery()) {
+            List<StreamRecord> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(read(rs));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("cannot list streams: " + e.getMessage(), e);
+        }
+    }
+
+    /** One stream by id. */
+    @Override
+    public synchronized Optional<StreamRecord> get(String id) {
+        try (PreparedStatement ps = db.prepareStatement(
+                "SELECT id, name, stream_key, created_at FROM streams WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read stream " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Replaces a stream's key; false when the stream does not exist. */
+    @Override
+    public synchronized boolean updateKey(String id, String newKey) {
+        try (PreparedStatement ps = db.prepareStatement("UPDATE streams SET stream_key = ? WHERE id = ?")) {
+            ps.setString(1, newKey);
+            ps.setString(2, id);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StoreException("cannot update stream " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Sets a stream's own ladder (JSON), or null to follow the server's; false when the stream does not exist. */
+    @Override
+    public synchronized boolean updateLadder(String id, String ladderJson) {
+        try (PreparedStatement ps = db.prepareStatement("UPDATE streams SET ladder = ? WHERE id = ?")) {
+            ps.setString(1, ladderJson);
+            ps.setString(2, id);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StoreException("cannot update the ladder of stream " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Every stream's own ladder (JSON), by stream id. */
+    @Override
+    public synchronized Map<String, String> ladders() {
+        Map<String, String> out = new HashMap<>();
+        try (Statement s = db.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id, ladder FROM streams WHERE ladder IS NOT NULL")) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getString(2));
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read ladders: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** Deletes a stream; false when it did not exist. */
+    @Override
+    public synchronized boolean delete(String id) {
+        try (PreparedStatement ps = db.prepareStatement("DELETE FROM streams WHERE id = ?")) {
+            ps.setString(1, id);
+            try (PreparedStatement cues = db.prepareStatement("DELETE FROM cues WHERE stream_id = ?")) {
+                cues.setString(1, id);
+                cues.executeUpdate();
+            }
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StoreException("cannot delete stream " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The shared connection, for the other stores of this database; callers lock on this store. */
+    public Connection connection() {
+        return db;
+    }
+
+    private static StreamRecord read(ResultSet rs) throws SQLException {
+        return new StreamRecord(rs.getString(1), rs.getString(2), rs.getString(3), Instant.parse(rs.getString(4)));
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            db.close();
+        } catch (SQLException e) {
+            throw new StoreException("cannot close the database: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package io.cuecast.control.store;
+
+import java.time.Instant;
+
+/**
+ * A stream as stored: its id, display name, stream key and creation time.
+ *
+ * @param id short public id used in playback URLs
+ * @param name operator-chosen label
+ * @param streamKey secret the publisher puts after the RTMP app
+ * @param createdAt when it was created
+ */
+public record StreamRecord(String id, String name, String streamKey, Instant createdAt) {}

@@ -1,0 +1,143 @@
+package io.cuecast.core.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cuecast.core.cue.CueTrack;
+import io.cuecast.core.media.Bytes;
+import io.cuecast.core.media.DataConfig;
+import io.cuecast.core.media.MediaKind;
+import io.cuecast.core.media.Packet;
+import io.cuecast.core.media.Track;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import org.junit.jupiter.api.Test;
+
+/** The hub's side of every protocol: the publisher it is claimed for, its live edge and wall clock, renditions. */
+class PublishContractTest {
+    private static final Instant T0 = Instant.parse("2026-12-01T10:00:00.123456Z");
+    private static final Track VIDEO_90K = new Track(1, MediaKind.VIDEO, 90_000, new DataConfig("test-video"));
+
+    /** A publisher that records what the hub asks of it; its executor queues work to run later. */
+    static final class FakePublisher implements Publisher {
+        final List<Runnable> queued = new ArrayList<>();
+        final List<String> closed = new ArrayList<>();
+
+        @Override
+        public Executor executor() {
+            return queued::add;
+        }
+
+        @Override
+        public void close(String reason) {
+            closed.add(reason);
+        }
+
+        @Override
+        public String description() {
+            return "fake";
+        }
+
+        @Override
+        public String remoteAddress() {
+            return "/192.0.2.7:50000";
+        }
+    }
+
+    @Test
+    void terminateAsksThePublisherItWasClaimedFor() {
+        HubRegistry registry = new HubRegistry();
+        FakePublisher p = new FakePublisher();
+        StreamHub hub = registry.claim("s", p).orElseThrow();
+        hub.terminate("stream deleted");
+        assertThat(p.closed).containsExactly("stream deleted");
+        assertThat(hub.publisher().remoteAddress()).isEqualTo("/192.0.2.7:50000");
+    }
+
+    @Test
+    void injectedPacketsRunOnThePublishersThreadInItsOrder() {
+        FakePublisher p = new FakePublisher();
+        StreamHub hub = new HubRegistry().claim("s", p).orElseThrow();
+        List<Packet> seen = new ArrayList<>();
+        hub.attach("r", new StreamReader() {
+            @Override
+            public void onTracks(List<Track> tracks) {
+            }
+
+            @Override
+            public void onPacket(Packet packet) {
+                seen.add(packet);
+            }
+
+            @Override
+            public void onEnd() {
+            }
+        }, Runnable::run, 10);
+        hub.prepare(List.of(VIDEO_90K, CueTrack.track()));
+        hub.inject(new Packet(CueTrack.ID, 5, 5, true, Bytes.ofHex("7b7d")));
+        assertThat(seen).as("nothing is published off the publisher's thread").isEmpty();
+        p.queued.forEach(Runnable::run);
+        assertThat(seen).extracting(Packet::trackId).containsExactly(CueTrack.ID);
+    }
+
+    @Test
+    void theLiveEdgeIsTheNewestVideoTimeInMillisecondsWhateverTheTimescale() {
+        StreamHub hub = new HubRegistry().claim("s", new FakePublisher()).orElseThrow();
+        assertThat(hub.liveEdgeMs()).isEqualTo(-1);
+        hub.prepare(List.of(VIDEO_90K, CueTrack.track()));
+        hub.publish(new Packet(1, 90_000, 90_000, true, Bytes.ofHex("00")));
+        hub.publish(new Packet(1, 270_000, 180_000, false, Bytes.ofHex("00"))); // B-frame order: pts 3 s
+        hub.publish(new Packet(1, 180_000, 270_000, false, Bytes.ofHex("00")));
+        hub.publish(new Packet(CueTrack.ID, 999_999, 999_999, true, Bytes.ofHex("7b7d"))); // not video
+        assertThat(hub.liveEdgeMs()).isEqualTo(3000);
+    }
+
+    @Test
+    void mediaTimeMapsOntoTheRegistrysClockFromTheFirstPacket() {
+        StreamHub hub = new HubRegistry(Clock.fixed(T0, ZoneOffset.UTC)).claim("s", new FakePublisher())
+                .orElseThrow();
+        hub.prepare(List.of(VIDEO_90K));
+        assertThat(hub.wallClockAt(0)).isNull();
+        hub.publish(new Packet(1, 900_000, 900_000, true, Bytes.ofHex("00"))); // first packet at 10 s
+        Instant anchor = T0.truncatedTo(ChronoUnit.MILLIS);
+        assertThat(hub.wallClockAt(10_000)).isEqualTo(anchor);
+        assertThat(hub.wallClockAt(12_500)).isEqualTo(anchor.plusMillis(2500));
+    }
+
+    @Test
+    void renditionsAreNamedPathsAndTheOfferIsOneEventPerSession() {
+        HubRegistry registry = new HubRegistry();
+        StreamHub source = registry.claim("abc", new FakePublisher()).orElseThrow();
+        assertThat(registry.offered("abc").names()).containsExactly(OfferedRenditions.SOURCE);
+        List<String> announced = new ArrayList<>();
+        registry.onRenditionCreated((s, name, r) -> announced.add(name + "@" + r.streamId()));
+        StreamHub rung = registry.renditionHub(source, "480p", Publisher.inProcess("ladder 480p"));
+        assertThat(registry.get("abc/480p")).as("not findable before it is added").isEmpty();
+        registry.addRendition(source, "480p", rung);
+        registry.offer(source, registry.offered("abc").with("480p"));
+        assertThat(announced).containsExactly("480p@abc/480p");
+        assertThat(registry.get("abc/480p")).containsSame(rung);
+        assertThat(registry.offered("abc").names()).containsExactly("source", "480p");
+        assertThat(registry.size()).as("renditions are not streams").isEqualTo(1);
+
+        registry.release(rung);
+        assertThat(registry.get("abc/480p")).isEmpty();
+        registry.release(source);
+        StreamHub next = registry.claim("abc", new FakePublisher()).orElseThrow();
+        registry.offer(source, new OfferedRenditions("abc", List.of("480p")));
+        assertThat(registry.offered("abc").names()).as("an old session cannot change the new one's offer")
+                .containsExactly("source");
+        assertThat(next.state()).isEqualTo(StreamState.CREATED);
+    }
+
+    @Test
+    void aStreamIdIsNotAPath() {
+        assertThatThrownBy(() -> new HubRegistry().claim("a/b", new FakePublisher()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -1,0 +1,458 @@
+package io.cuecast.hls;
+
+import io.cuecast.hls.cue.DateRange;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The sliding window of one rendition's segments. One packager writes (under this object's lock);
+ * HTTP handlers read an immutable {@link Snapshot} without locking, so a playlist request never
+ * waits for the packager.
+ */
+public final class RenditionTimeline implements SegmentSink {
+    /**
+     * An immutable view of the window at one moment.
+     *
+     * @param info codecs and resolution of the current init segment
+     * @param segments the live window, oldest first
+     * @param firstSequence media sequence number of the first listed segment
+     * @param discontinuitySequence EXT-X-DISCONTINUITY-SEQUENCE
+     * @param targetDuration EXT-X-TARGETDURATION
+     * @param ended true once EXT-X-ENDLIST is due
+     * @param dateRanges EXT-X-DATERANGE tags: those starting inside the window, and every product
+     *     still active, so a viewer who joins late still learns what is pinned
+     */
+    public record Snapshot(RenditionInfo info, List<MediaSegment> segments, long firstSequence,
+                           long discontinuitySequence, int targetDuration, boolean ended, List<DateRange> dateRanges,
+                           List<Part> openParts, double partTarget, String nextPartName) {
+        /** A snapshot without date ranges or parts. */
+        public Snapshot(RenditionInfo info, List<MediaSegment> segments, long firstSequence,
+                        long discontinuitySequence, int targetDuration, boolean ended) {
+            this(info, segments, firstSequence, discontinuitySequence, targetDuration, ended, List.of());
+        }
+
+        /** A snapshot without parts. */
+        public Snapshot(RenditionInfo info, List<MediaSegment> segments, long firstSequence,
+                        long discontinuitySequence, int targetDuration, boolean ended, List<DateRange> dateRanges) {
+            this(info, segments, firstSequence, discontinuitySequence, targetDuration, ended, dateRanges, List.of(), 0,
+                    null);
+        }
+
+        /** Media sequence number of the segment in progress (the next one). */
+        public long nextSequence() {
+            return firstSequence + segments.size();
+        }
+    }
+
+    private final String tag;
+    private final int window;
+    private final int configuredTarget;
+    private final Map<String, byte[]> inits = new HashMap<>();
+    private final List<MediaSegment> segments = new ArrayList<>();
+    private final DateRangeWindow dateRanges = new DateRangeWindow();
+    private final List<Part> openParts = new ArrayList<>();
+    private final List<Waiter> waiters = new ArrayList<>();
+    /** CMAF chunks of the part being written (the next entry of openParts once complete). */
+    private final List<ByteBuf> partChunks = new ArrayList<>();
+    /** Responses streaming a part that is being written or not started yet. */
+    private final PartStreams streaming = new PartStreams();
+    private double partTarget;
+    /** Segments that just left the window stay fetchable this long (one), for players mid-download. */
+    private MediaSegment retired;
+    private long nextSequence;
+    private long discontinuitySequence;
+    private int targetDuration;
+    private int initVersion;
+    private String currentInit;
+    private RenditionInfo info;
+    private boolean pendingDiscontinuity;
+    private boolean closed;
+    private volatile Snapshot snapshot;
+    private volatile String playlistText;
+    private final CompletableFuture<Void> firstSegment = new CompletableFuture<>();
+
+    /**
+     * @param tag a short token unique to this timeline, put into every URI so a restarted server
+     *     never serves different bytes under a URI a CDN has cached
+     * @param window segments listed
+     * @param targetSeconds configured target duration, rounded up
+     */
+    public RenditionTimeline(String tag, int window, int targetSeconds) {
+        this.tag = tag;
+        this.window = window;
+        this.configuredTarget = targetSeconds;
+        this.targetDuration = targetSeconds;
+    }
+
+    /** Registers a new init segment; following segments reference it. Returns its URI. */
+    @Override
+    public synchronized String addInit(byte[] init, RenditionInfo newInfo) {
+        String name = "init-" + tag + "-" + initVersion++ + ".mp4";
+        inits.put(name, init);
+        currentInit = name;
+        pruneInits();
+        info = newInfo;
+        publish(false);
+        return name;
+    }
+
+    /** The next segment starts a new publish session (EXT-X-DISCONTINUITY) unless it is the first. */
+    @Override
+    public synchronized void beginSession() {
+        pendingDiscontinuity = nextSequence > 0;
+        if (snapshot != null && snapshot.ended()) {
+            publish(false);
+        }
+    }
+
+    /** Media sequence number the next segment will get. */
+    public synchronized long nextSequence() {
+        return nextSequence;
+    }
+
+    /** Name the next segment will get. */
+    public synchronized String nextSegmentName() {
+        return tag + "-" + nextSequence + ".m4s";
+    }
+
+    /** URI of the current init segment. */
+    public synchronized String currentInit() {
+        return currentInit;
+    }
+
+    /** A blocked request: complete when part {@code part} of segment {@code msn} exists (-1: the whole segment). */
+    private record Waiter(long msn, int part, CompletableFuture<Void> future) {}
+
+    /** Sets the advertised PART-TARGET in seconds; 0 turns LL-HLS tags off. */
+    public synchronized void partTarget(double seconds) {
+        this.partTarget = seconds;
+    }
+
+    /** Appends an LL-HLS part, written whole, to the segment in progress; the timeline owns its buffer. */
+    public synchronized void addPart(ByteBuf data, double durationSeconds, boolean independent) {
+        appendChunk(data);
+        completePart(durationSeconds, independent);
+    }
+
+    /**
+     * Appends a CMAF chunk (moof + mdat) to the part being written: responses streaming that part
+     * get it at once. The timeline owns the buffer.
+     */
+    @Override
+    public synchronized void appendChunk(ByteBuf data) {
+        if (closed) {
+            data.release();
+            return;
+        }
+        partChunks.add(data);
+        streaming.chunk(nextSequence, openParts.size(), data);
+    }
+
+    /** The part being written is complete: it is listed from now on and its streams end. */
+    @Override
+    public synchronized void completePart(double durationSeconds, boolean independent) {
+        if (closed || partChunks.isEmpty()) {
+            return;
+        }
+        ByteBuf data;
+        if (partChunks.size() == 1) {
+            data = partChunks.get(0);
+        } else {
+            int total = 0;
+            for (ByteBuf c : partChunks) {
+                total += c.readableBytes();
+            }
+            data = Unpooled.directBuffer(total, total);
+            for (ByteBuf c : partChunks) {
+                data.writeBytes(c, c.readerIndex(), c.readableBytes());
+                c.release();
+            }
+        }
+        partChunks.clear();
+        int index = openParts.size();
+        openParts.add(new Part(tag + "-" + nextSequence + "." + index + ".m4s", durationSeconds, independent, data));
+        streaming.end(nextSequence, index, true);
+        publish(false);
+    }
+
+    /**
+     * Streams part {@code part} of segment {@code msn} while it is written: the chunks so far at once,
+     * the rest as they come, then {@link PartSink#done}. Only the part being written (or the first
+     * part of the next segment) can be streamed.
+     *
+     * @return false when that part cannot be streamed (complete already, or too far ahead)
+     */
+    public synchronized boolean streamPart(long msn, int part, PartSink sink) {
+        if (closed || snapshot == null || snapshot.ended()) {
+            return false;
+        }
+        boolean current = msn == nextSequence && part == openParts.size();
+        boolean next = msn == nextSequence + 1 && part == 0;
+        if (!current && !next) {
+            return false;
+        }
+        if (current) {
+            for (ByteBuf c : partChunks) {
+                sink.chunk(c.retainedDuplicate());
+            }
+        }
+        streaming.add(msn, part, sink);
+        return true;
+    }
+
+    /** Stops streaming to {@code sink} (its client went away). */
+    public synchronized void cancelStream(PartSink sink) {
+        streaming.cancel(sink);
+    }
+
+    /** Drops the chunks of a part that will not be completed (the publisher left mid-part). */
+    public synchronized void abandonPart() {
+        partChunks.forEach(ByteBuf::release);
+        partChunks.clear();
+        int index = openParts.size();
+        streaming.end(nextSequence, index, false);
+    }
+
+    /** True while the segment in progress has parts. */
+    @Override
+    public synchronized boolean hasOpenParts() {
+        return !openParts.isEmpty();
+    }
+
+    /**
+     * Turns the open parts into the next segment.
+     *
+     * @return the segment's size in bytes
+     */
+    @Override
+    public synchronized int completeSegment(double durationSeconds, Instant pdt, String initName,
+                                            int videoFrames) {
+        if (closed || openParts.isEmpty()) {
+            return 0;
+        }
+        // One exact-size buffer per segment, the parts becoming slices of it: ten small allocations
+        // per segment fragment the allocator, one large one is mapped and unmapped whole.
+        int total = 0;
+        for (Part p : openParts) {
+            total += p.data().readableBytes();
+        }
+        ByteBuf data = Unpooled.directBuffer(total, total);
+        List<Part> parts = new ArrayList<>(openParts.size());
+        for (Part p : openParts) {
+            int offset = data.writerIndex();
+            int n = p.data().readableBytes();
+            data.writeBytes(p.data(), p.data().readerIndex(), n);
+            parts.add(new Part(p.name(), p.durationSeconds(), p.independent(), data.slice(offset, n)));
+            p.data().release(); // a response still sending it holds its own reference
+        }
+        openParts.clear();
+        MediaSegment seg = new MediaSegment(nextSequence, tag + "-" + nextSequence + ".m4s", durationSeconds, pdt,
+                false, initName, videoFrames, data, parts);
+        add(seg);
+        return seg.size();
+    }
+
+    /**
+     * Completes when part {@code part} of segment {@code msn} exists, or the whole segment when
+     * {@code part} is -1 (RFC 8216bis §6.2.5.2 blocking playlist reload). Never blocks a thread.
+     */
+    public synchronized CompletableFuture<Void> await(long msn, int part) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        if (closed || satisfied(msn, part)) {
+            f.complete(null);
+        } else {
+            waiters.add(new Waiter(msn, part, f));
+        }
+        return f;
+    }
+
+    private boolean satisfied(long msn, int part) {
+        if (msn < nextSequence) {
+            return true;
+        }
+        return msn == nextSequence && part >= 0 && part < openParts.size();
+    }
+
+    private void wakeWaiters(boolean all) {
+        if (waiters.isEmpty()) {
+            return;
+        }
+        List<Waiter> done = new ArrayList<>();
+        for (Waiter w : waiters) {
+            if (all || satisfied(w.msn(), w.part())) {
+                done.add(w);
+            }
+        }
+        waiters.removeAll(done);
+        for (Waiter w : done) {
+            w.future().complete(null);
+        }
+    }
+
+    /** Appends a finished segment and slides the window; the timeline now owns its buffer. */
+    public synchronized void add(MediaSegment s) {
+        if (closed) {
+            s.data().release();
+            return;
+        }
+        boolean discontinuity = pendingDiscontinuity;
+        pendingDiscontinuity = false;
+        MediaSegment seg = discontinuity && !s.discontinuity() ? s.withDiscontinuity() : s;
+        segments.add(seg);
+        nextSequence = seg.sequence() + 1;
+        targetDuration = Math.max(targetDuration, (int) Math.round(seg.durationSeconds()));
+        while (segments.size() > window) {
+            if (retired != null) {
+                retired.data().release();
+            }
+            retired = segments.remove(0);
+            if (retired.discontinuity()) {
+                discontinuitySequence++;
+            }
+        }
+        pruneInits();
+        publish(false);
+        firstSegment.complete(null);
+    }
+
+    /** Keeps only the init segments a listed or retired segment needs, plus the current one. */
+    private void pruneInits() {
+        inits.keySet().removeIf(n -> !n.equals(currentInit)
+                && segments.stream().noneMatch(s -> s.initName().equals(n))
+                && (retired == null || !retired.initName().equals(n)));
+    }
+
+    /** Marks the playlist ended (EXT-X-ENDLIST). */
+    public synchronized void end() {
+        abandonPart();
+        streaming.endAll();
+        publish(true);
+    }
+
+    /** Adds an EXT-X-DATERANGE; it is listed from the next playlist on. */
+    @Override
+    public synchronized void addDateRange(DateRange range) {
+        if (closed) {
+            return;
+        }
+        dateRanges.add(range);
+        publish(snapshot != null && snapshot.ended());
+    }
+
+    private void publish(boolean ended) {
+        long first = segments.isEmpty() ? nextSequence : segments.get(0).sequence();
+        pruneDateRanges();
+        String nextPart = tag + "-" + nextSequence + "." + openParts.size() + ".m4s";
+        snapshot = new Snapshot(info, List.copyOf(segments), first, discontinuitySequence,
+                Math.max(configuredTarget, targetDuration), ended, dateRanges.list(), List.copyOf(openParts),
+                partTarget, nextPart);
+        playlistText = null;
+        wakeWaiters(ended || closed);
+    }
+
+    /** Drops ranges that started before the window unless their product is still on screen. */
+    private void pruneDateRanges() {
+        if (segments.isEmpty() || dateRanges.isEmpty()) {
+            return;
+        }
+        MediaSegment last = segments.get(segments.size() - 1);
+        dateRanges.prune(segments.get(0).programDateTime(),
+                last.programDateTime().plusMillis((long) (last.durationSeconds() * 1000)));
+    }
+
+    /** The current window; null before the first init segment. */
+    public Snapshot snapshot() {
+        return snapshot;
+    }
+
+    /** The media playlist text of the current snapshot, rendered once per change. */
+    public String playlist() {
+        String text = playlistText;
+        if (text == null) {
+            Snapshot s = snapshot;
+            text = s == null ? null : PlaylistWriter.media(s);
+            playlistText = text;
+        }
+        return text;
+    }
+
+    /** A Playlist Delta Update of the current snapshot (rendered per request: clients ask rarely). */
+    public String deltaPlaylist() {
+        Snapshot s = snapshot;
+        return s == null ? null : PlaylistWriter.media(s, true);
+    }
+
+    /** Completes when the first segment exists. */
+    public CompletableFuture<Void> firstSegment() {
+        return firstSegment;
+    }
+
+    /**
+     * A segment or init segment by URI, retained for the caller (who must release it), or null when
+     * unknown or expired. Under the lock so a segment cannot be freed between lookup and retain.
+     */
+    public synchronized ByteBuf resource(String name) {
+        if (closed) {
+            return null;
+        }
+        if (name.startsWith("init-")) {
+            byte[] init = inits.get(name);
+            return init == null ? null : Unpooled.wrappedBuffer(init);
+        }
+        for (MediaSegment seg : segments) {
+            if (seg.name().equals(name)) {
+                return seg.data().retainedDuplicate();
+            }
+            for (Part p : seg.parts()) {
+                if (p.name().equals(name)) {
+                    return p.data().retainedDuplicate();
+                }
+            }
+        }
+        for (Part p : openParts) {
+            if (p.name().equals(name)) {
+                return p.data().retainedDuplicate();
+            }
+        }
+        return retired != null && retired.name().equals(name) ? retired.data().retainedDuplicate() : null;
+    }
+
+    /** Frees every segment; the timeline serves nothing afterwards. Idempotent. */
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (MediaSegment seg : segments) {
+            seg.data().release();
+        }
+        if (retired != null) {
+            retired.data().release();
+        }
+        for (Part p : openParts) {
+            p.data().release();
+        }
+        openParts.clear();
+        partChunks.forEach(ByteBuf::release);
+        partChunks.clear();
+        streaming.endAll();
+        segments.clear();
+        retired = null;
+        publish(true);
+    }
+
+    /** Bytes of the listed and retired segments, for memory accounting. */
+    public synchronized long bytesHeld() {
+        long n = retired == null ? 0 : retired.size();
+        for (MediaSegment seg : segments) {
+            n += seg.size();
+        }
+        return n;
+    }
+}

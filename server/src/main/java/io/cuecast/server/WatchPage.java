@@ -1,0 +1,86 @@
+package io.cuecast.server;
+
+import io.cuecast.http.Request;
+import io.cuecast.http.Response;
+import io.cuecast.http.Router;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Predicate;
+
+/**
+ * The demo player: {@code GET /watch/{streamId}} and its assets under {@code /assets/}, hls.js
+ * included, all from the jar: nothing is loaded from a CDN.
+ */
+final class WatchPage {
+    private record Asset(byte[] bytes, String contentType) {}
+
+    private static final String[] DEMO_IMAGES = {"mug", "sneaker", "lamp", "headphones"};
+    private final Map<String, Asset> assets;
+    private final Asset page;
+    private final Predicate<String> streamExists;
+    private final Executor blocking;
+
+    /** @param blocking where the stream lookup (a database read) runs */
+    WatchPage(Predicate<String> streamExists, Executor blocking) {
+        this.streamExists = streamExists;
+        this.blocking = blocking;
+        this.page = load("web/watch.html", "text/html; charset=utf-8");
+        Map<String, Asset> a = new HashMap<>(Map.of(
+                "watch.js", load("web/watch.js", "text/javascript; charset=utf-8"),
+                "watch.css", load("web/watch.css", "text/css; charset=utf-8"),
+                "hls.min.js", load("web/vendor/hls.min.js", "text/javascript; charset=utf-8")));
+        // Pictures of the sample catalog that scripts/demo pins, so the demo needs no network.
+        for (String name : DEMO_IMAGES) {
+            a.put("demo/" + name + ".svg", load("web/demo/" + name + ".svg", "image/svg+xml"));
+        }
+        this.assets = Map.copyOf(a);
+    }
+
+    private static Asset load(String name, String type) {
+        try (InputStream in = WatchPage.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the jar (run the Maven build, which runs npm ci)");
+            }
+            return new Asset(in.readAllBytes(), type);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Adds the page and its assets to the public port's table. */
+    Router.Builder addTo(Router.Builder routes) {
+        return routes
+                .get("/assets/{path...}", this::asset)
+                .executor(blocking)
+                .get("/watch/{id}", this::page)
+                .executor(Runnable::run);
+    }
+
+    private CompletionStage<Response> asset(Request r) {
+        Asset a = assets.get(r.param("path"));
+        return CompletableFuture.completedFuture(a == null
+                ? Response.text(HttpResponseStatus.NOT_FOUND, "no such asset: " + r.path() + "\n")
+                : send(a, "public, max-age=300"));
+    }
+
+    private CompletionStage<Response> page(Request r) {
+        String id = r.param("id");
+        return CompletableFuture.completedFuture(streamExists.test(id) ? send(page, "no-cache")
+                : Response.text(HttpResponseStatus.NOT_FOUND, "no stream with id '" + id + "'\n")
+                        .header(HttpHeaderNames.CACHE_CONTROL, "no-store"));
+    }
+
+    private static Response send(Asset a, String cacheControl) {
+        return Response.of(HttpResponseStatus.OK, a.contentType(), Unpooled.wrappedBuffer(a.bytes()))
+                .header(HttpHeaderNames.CACHE_CONTROL, cacheControl);
+    }
+}

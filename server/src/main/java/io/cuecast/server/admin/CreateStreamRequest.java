@@ -1,8 +1,0 @@
-package io.cuecast.server.admin;
-
-/**
- * Body of {@code POST /api/v1/streams}; every field optional.
- *
- * @param name a label for operators (default: the stream id), at most 200 characters
- */
-public record CreateStreamRequest(String name) {}
