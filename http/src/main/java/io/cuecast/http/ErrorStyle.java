@@ -1,5 +1,6 @@
 package io.cuecast.http;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 /** How a router words the errors it makes itself (404, 405, 413, 500) and the {@link HttpError}s it catches. */
@@ -11,9 +12,9 @@ public enum ErrorStyle {
 
     Response render(HttpResponseStatus status, String code, String message, long retryAfterSeconds) {
         Response r = this == JSON ? Response.error(status, code, message)
-                : Response.text(status, message + "\n").header("Cache-Control", "no-cache");
+                : Response.text(status, message + "\n").header(HttpHeaderNames.CACHE_CONTROL, "no-cache");
         if (retryAfterSeconds > 0) {
-            r.header("Retry-After", retryAfterSeconds);
+            r.header(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
         }
         return r;
     }

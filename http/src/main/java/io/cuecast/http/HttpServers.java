@@ -30,6 +30,7 @@ import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AsciiString;
 import java.io.File;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
 
 /**
@@ -58,14 +59,7 @@ public final class HttpServers {
     public static Channel bind(String host, int port, EventLoopGroup boss, EventLoopGroup workers,
                                Class<? extends ServerChannel> type, Port spec) throws InterruptedException {
         RouterHandler handler = new RouterHandler(spec.router());
-        return new ServerBootstrap().group(boss, workers).channel(type)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        http1(ch.pipeline(), spec, handler);
-                    }
-                })
-                .bind(host, port).sync().channel();
+        return listen(host, port, boss, workers, type, ch -> http1(ch.pipeline(), spec, handler));
     }
 
     /**
@@ -76,35 +70,30 @@ public final class HttpServers {
     public static Channel bindWithH2c(String host, int port, EventLoopGroup boss, EventLoopGroup workers,
                                       Class<? extends ServerChannel> type, Port spec) throws InterruptedException {
         RouterHandler handler = new RouterHandler(spec.router());
-        return new ServerBootstrap().group(boss, workers).channel(type)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        HttpServerCodec codec = new HttpServerCodec(4096, MAX_HEADER_BYTES, 64 * 1024);
-                        HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(codec, protocol ->
-                                AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
-                                        ? new Http2ServerUpgradeCodec(Http2FrameCodecBuilder.forServer().build(),
-                                                http2Streams(spec, handler))
-                                        : null);
-                        ch.pipeline().addLast(new IdleStateHandler(0, 0, IDLE_SECONDS));
-                        ch.pipeline().addLast(new CleartextHttp2ServerUpgradeHandler(codec, upgrade,
-                                new ChannelInboundHandlerAdapter() {
-                                    // Takes the place of the HTTP/1 codec, before the HTTP/1 handlers.
-                                    @Override
-                                    public void handlerAdded(ChannelHandlerContext ctx) {
-                                        // The multiplexer finds its frame codec when added: codec first.
-                                        ChannelHandler frames = Http2FrameCodecBuilder.forServer().build();
-                                        ctx.pipeline().addAfter(ctx.name(), null, frames);
-                                        ctx.pipeline().addAfter(ctx.pipeline().context(frames).name(), null,
-                                                http2Streams(spec, handler));
-                                        ctx.pipeline().remove(this);
-                                    }
-                                }));
-                        ch.pipeline().addLast(new LimitedAggregator(spec.maxBody(), spec.maxBodySetting()));
-                        ch.pipeline().addLast(handler);
-                    }
-                })
-                .bind(host, port).sync().channel();
+        return listen(host, port, boss, workers, type, ch -> {
+            HttpServerCodec codec = new HttpServerCodec(4096, MAX_HEADER_BYTES, 64 * 1024);
+            HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(codec, protocol ->
+                    AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
+                            ? new Http2ServerUpgradeCodec(Http2FrameCodecBuilder.forServer().build(),
+                                    http2Streams(spec, handler))
+                            : null);
+            ch.pipeline().addLast(new IdleStateHandler(0, 0, IDLE_SECONDS));
+            ch.pipeline().addLast(new CleartextHttp2ServerUpgradeHandler(codec, upgrade,
+                    new ChannelInboundHandlerAdapter() {
+                        // Takes the place of the HTTP/1 codec, before the HTTP/1 handlers.
+                        @Override
+                        public void handlerAdded(ChannelHandlerContext ctx) {
+                            // The multiplexer finds its frame codec when added: codec first.
+                            ChannelHandler frames = Http2FrameCodecBuilder.forServer().build();
+                            ctx.pipeline().addAfter(ctx.name(), null, frames);
+                            ctx.pipeline().addAfter(ctx.pipeline().context(frames).name(), null,
+                                    http2Streams(spec, handler));
+                            ctx.pipeline().remove(this);
+                        }
+                    }));
+            ch.pipeline().addLast(new LimitedAggregator(spec.maxBody(), spec.maxBodySetting()));
+            ch.pipeline().addLast(handler);
+        });
     }
 
     /**
@@ -114,23 +103,31 @@ public final class HttpServers {
     public static Channel bindTls(String host, int port, SslContext ssl, EventLoopGroup boss, EventLoopGroup workers,
                                   Class<? extends ServerChannel> type, Port spec) throws InterruptedException {
         RouterHandler handler = new RouterHandler(spec.router());
+        return listen(host, port, boss, workers, type, ch -> {
+            ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+            ch.pipeline().addLast(new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
+                @Override
+                protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+                    if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                        ctx.pipeline().addLast(new IdleStateHandler(0, 0, IDLE_SECONDS));
+                        ctx.pipeline().addLast(Http2FrameCodecBuilder.forServer().build());
+                        ctx.pipeline().addLast(http2Streams(spec, handler));
+                    } else {
+                        http1(ctx.pipeline(), spec, handler);
+                    }
+                }
+            });
+        });
+    }
+
+    private static Channel listen(String host, int port, EventLoopGroup boss, EventLoopGroup workers,
+                                  Class<? extends ServerChannel> type, Consumer<SocketChannel> pipeline)
+            throws InterruptedException {
         return new ServerBootstrap().group(boss, workers).channel(type)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
-                        ch.pipeline().addLast(new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
-                            @Override
-                            protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
-                                if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-                                    ctx.pipeline().addLast(new IdleStateHandler(0, 0, IDLE_SECONDS));
-                                    ctx.pipeline().addLast(Http2FrameCodecBuilder.forServer().build());
-                                    ctx.pipeline().addLast(http2Streams(spec, handler));
-                                } else {
-                                    http1(ctx.pipeline(), spec, handler);
-                                }
-                            }
-                        });
+                        pipeline.accept(ch);
                     }
                 })
                 .bind(host, port).sync().channel();

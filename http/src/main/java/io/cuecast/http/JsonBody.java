@@ -58,6 +58,9 @@ public final class JsonBody {
             throw new HttpError(HttpResponseStatus.BAD_REQUEST, "unknown_field", "unknown field '" + path(e)
                     + "' (known: " + e.getKnownPropertyIds() + ")");
         } catch (MismatchedInputException e) {
+            if (e.getPath().isEmpty() && e.getOriginalMessage().startsWith("Trailing token")) {
+                throw invalid(e); // "{} {}": not one JSON value
+            }
             throw new HttpError(HttpResponseStatus.BAD_REQUEST, "invalid_field",
                     "'" + path(e) + "' has the wrong type: " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
