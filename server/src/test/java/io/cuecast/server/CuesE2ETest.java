@@ -249,6 +249,7 @@ class CuesE2ETest {
             JsonNode placed = json(server.api("GET", "/api/v1/streams/" + id + "/cues", null)).get("cues").get(0);
             assertThat(placed.get("id").asText()).isEqualTo(cueId);
             Instant when = Instant.parse(placed.get("programDateTime").asText());
+            System.out.printf("scheduled cue: programDateTime - at = %d ms%n", Duration.between(at, when).toMillis());
             assertThat(Duration.between(at, when).abs().toMillis()).isLessThan(150);
             await().atMost(Duration.ofSeconds(10)).until(() ->
                     server.get(server.http("/hls/" + id + "/source/index.m3u8")).body().contains(cueId));

@@ -75,9 +75,12 @@ public final class StreamHub {
     }
 
     /**
-     * The live edge: presentation time in milliseconds of the newest video frame published, -1
-     * before the first. Where "now" is on the media clock, for a cue placed now and for a ladder
-     * measuring how far it is behind.
+     * The live edge: decode time in milliseconds of the newest video frame published, -1 before
+     * the first. Where "now" is on the media clock, for a cue placed now and for a ladder measuring
+     * how far it is behind. Decode time, not presentation time: frames arrive in decode order, so
+     * the newest decode time is what the publisher has reached now, and {@link #wallClockAt} of it
+     * is the wall-clock now; a presentation time runs ahead of it by the encoder's reorder delay
+     * (two or three frames with B-frames).
      */
     public long liveEdgeMs() {
         return liveEdgeMs;
@@ -178,7 +181,7 @@ public final class StreamHub {
             anchorWall = clock.instant().truncatedTo(ChronoUnit.MILLIS); // written after anchorMs
         }
         if (packet.trackId() == edgeTrack) {
-            long ms = packet.pts() * 1000 / edgeTimescale;
+            long ms = packet.dts() * 1000 / edgeTimescale;
             if (ms > liveEdgeMs) {
                 liveEdgeMs = ms; // one writer: the publisher's thread
             }

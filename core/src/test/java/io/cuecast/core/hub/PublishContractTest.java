@@ -86,15 +86,16 @@ class PublishContractTest {
     }
 
     @Test
-    void theLiveEdgeIsTheNewestVideoTimeInMillisecondsWhateverTheTimescale() {
+    void theLiveEdgeIsTheNewestVideoDecodeTimeInMillisecondsWhateverTheTimescale() {
         StreamHub hub = new HubRegistry().claim("s", new FakePublisher()).orElseThrow();
         assertThat(hub.liveEdgeMs()).isEqualTo(-1);
         hub.prepare(List.of(VIDEO_90K, CueTrack.track()));
-        hub.publish(new Packet(1, 90_000, 90_000, true, Bytes.ofHex("00")));
-        hub.publish(new Packet(1, 270_000, 180_000, false, Bytes.ofHex("00"))); // B-frame order: pts 3 s
-        hub.publish(new Packet(1, 180_000, 270_000, false, Bytes.ofHex("00")));
+        hub.publish(new Packet(1, 180_000, 90_000, true, Bytes.ofHex("00")));
+        hub.publish(new Packet(1, 360_000, 180_000, false, Bytes.ofHex("00"))); // P: pts 4 s, dts 2 s
+        hub.publish(new Packet(1, 270_000, 270_000, false, Bytes.ofHex("00"))); // B: pts 3 s, dts 3 s
         hub.publish(new Packet(CueTrack.ID, 999_999, 999_999, true, Bytes.ofHex("7b7d"))); // not video
-        assertThat(hub.liveEdgeMs()).isEqualTo(3000);
+        assertThat(hub.liveEdgeMs()).as("the newest decode time, not the largest presentation time")
+                .isEqualTo(3000);
     }
 
     @Test
