@@ -61,7 +61,8 @@ public final class CuecastServer implements AutoCloseable {
     private final StreamKeyIndex keys = new StreamKeyIndex();
     private SqliteStreamStore store;
     private AdminToken token;
-    private StreamService streams;
+    /** Read by the ladder on publisher threads (ladderFor), written once at start. */
+    private volatile StreamService streams;
     private HlsService hls;
     private LadderService ladders;
     private RtmpServer rtmp;
