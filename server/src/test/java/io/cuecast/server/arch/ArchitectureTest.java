@@ -17,6 +17,7 @@ import io.cuecast.http.archfixture.CoreInHttp;
 import io.cuecast.ingest.archfixture.ServerInIngest;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -64,6 +65,11 @@ class ArchitectureTest {
     static void importMainCode() {
         main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("io.cuecast");
+    }
+
+    @AfterAll
+    static void forgetTheImport() {
+        main = null; // the E2E tests that share this JVM need the memory
     }
 
     static Stream<Arguments> rules() {
