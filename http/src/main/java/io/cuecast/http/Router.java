@@ -193,6 +193,10 @@ public final class Router {
     /** One place turns every exception into a response: HTTP errors, mapped domain errors, else 500. */
     private Response failure(Request request, Throwable e) {
         Throwable root = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (root instanceof RejectedExecutionException) {
+            // A wait (a blocking reload) ended while the server stops: its connection's loop is gone.
+            return style.render(HttpResponseStatus.SERVICE_UNAVAILABLE, "shutting_down", "server is stopping", 0);
+        }
         HttpError err = root instanceof HttpError h ? h : errors.apply(root);
         if (err == null) {
             log.error("{} {} failed", request.method(), request.path(), root);

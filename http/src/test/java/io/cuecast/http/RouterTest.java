@@ -139,6 +139,15 @@ class RouterTest {
     }
 
     @Test
+    void aWaitThatEndsAfterTheLoopStoppedIs503NotAnError() {
+        Router r = Router.builder(ErrorStyle.TEXT)
+                .get("/wait", req -> CompletableFuture.failedFuture(new RejectedExecutionException("event executor terminated")))
+                .build();
+        Response answer = r.dispatch(Request.of(HttpMethod.GET, "/wait")).toCompletableFuture().join();
+        assertThat(answer.status().code()).isEqualTo(503);
+    }
+
+    @Test
     void textStyleErrorsAreOneLine() {
         Router r = Router.builder(ErrorStyle.TEXT).get("/hls/{stream}/master.m3u8", echo("m")).build();
         Response missing = r.dispatch(Request.of(HttpMethod.GET, "/nope")).toCompletableFuture().join();
