@@ -25,6 +25,22 @@ import org.junit.jupiter.api.Test;
 class HlsPackagerTest {
     static final Track VIDEO = new Track(1, MediaKind.VIDEO, 1000, H264Config.parse(InitSegmentWriterTest.RECORD));
     static final Track AUDIO = new Track(2, MediaKind.AUDIO, 1000, AacConfig.parse(Bytes.ofHex("1190")));
+    /** The packager reads the cue track's own timescale (it assumed milliseconds before). */
+    @Test
+    void aCueTrackOnA90kHzClockIsPlacedAtItsTime() {
+        HlsPackager p = packager();
+        p.onTracks(List.of(VIDEO, AUDIO, new Track(3, MediaKind.DATA, 90_000,
+                new io.cuecast.core.media.DataConfig("cuecast-cue"))));
+        feed(p, 0, 3, 60);
+        String json = "{\"id\":\"cue_c\",\"type\":\"custom\",\"data\":{}}";
+        p.onPacket(new Packet(3, 2900 * 90L, 2900 * 90L, true, Bytes.wrap(json.getBytes(StandardCharsets.UTF_8))));
+        feed(p, 3000, 3, 60);
+        p.onEnd();
+        byte[] emsg = Boxes.find(ByteBufUtil.getBytes(timeline.snapshot().segments().get(1).data()), "emsg");
+        assertThat(ByteBuffer.wrap(emsg, 16, 8).getLong()).isEqualTo(2900 * 90L);
+        assertThat(timeline.playlist()).contains("ID=\"cue_c\"", "START-DATE=\"2026-11-26T10:00:02.900Z\"");
+    }
+
     static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
 
     final RenditionTimeline timeline = new RenditionTimeline("t", 6, 2);
