@@ -309,6 +309,11 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
         }
         session = outcome.session();
         ingest = new FlvIngest(session.hub());
+        ChunkDecoder chunks = ctx.pipeline().get(ChunkDecoder.class);
+        if (chunks != null) {
+            // Media may now arrive: partial messages may hold up to one maximum message in total.
+            chunks.heldLimit(settings.maxMessageBytes());
+        }
         publishDeadline.cancel(false);
         ctx.pipeline().addFirst("idle", new IdleStateHandler(settings.idleTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS));
         // §7.1.7 StreamBegin, then onStatus NetStream.Publish.Start.

@@ -6,6 +6,7 @@ import io.cuecast.ingest.PublishAuthorizer;
 import io.cuecast.ingest.rtmp.codec.ChunkDecoder;
 import io.cuecast.ingest.rtmp.codec.ChunkEncoder;
 import io.cuecast.ingest.rtmp.codec.HandshakeHandler;
+import io.cuecast.ingest.rtmp.codec.RtmpLimits;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -41,9 +42,12 @@ public final class RtmpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        ChunkDecoder chunks = new ChunkDecoder(settings.maxMessageBytes());
+                        // Until it publishes, a connection only sends commands: keep what it can make us hold small.
+                        chunks.heldLimit(RtmpLimits.HELD_BEFORE_PUBLISH);
                         ch.pipeline()
                                 .addLast("handshake", new HandshakeHandler())
-                                .addLast("decoder", new ChunkDecoder(settings.maxMessageBytes()))
+                                .addLast("decoder", chunks)
                                 .addLast("encoder", new ChunkEncoder())
                                 .addLast("connection", new RtmpConnection(settings, authorizer, hubs, metrics));
                     }

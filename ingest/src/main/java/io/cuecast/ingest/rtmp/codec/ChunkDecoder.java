@@ -4,6 +4,7 @@ import io.cuecast.core.media.Bytes;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,15 +38,33 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
     private int chunkSize = RtmpLimits.DEFAULT_CHUNK_SIZE;
     private long bytesRead;
     private boolean failed;
+    /** Bytes held by partial messages (their buffers' sizes), and the most they may hold. */
+    private long held;
+    private long heldLimit;
 
     /** @param maxMessageBytes largest message we reassemble; bigger ones are a violation */
     public ChunkDecoder(int maxMessageBytes) {
         this.maxMessageBytes = maxMessageBytes;
+        this.heldLimit = maxMessageBytes; // on its own it reassembles one maximum message at a time
     }
 
     /** Total bytes consumed, for acknowledgements (§5.4.3). */
     public long bytesRead() {
         return bytesRead;
+    }
+
+    /**
+     * Sets the most bytes all partial messages may hold at once; a peer that would hold more is a
+     * violation. The RTMP server starts connections at {@link RtmpLimits#HELD_BEFORE_PUBLISH} and
+     * raises the limit to {@code rtmp.maxMessageBytes} at publish.
+     */
+    public void heldLimit(long bytes) {
+        this.heldLimit = bytes;
+    }
+
+    /** Bytes held by partial messages now. */
+    public long heldBytes() {
+        return held;
     }
 
     /** The peer's current chunk size. */
@@ -77,6 +96,15 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
                 out.add(message);
             }
         }
+    }
+
+    /** Drops a stream's partial message and stops counting its buffer. */
+    private void release(ChunkStream s) {
+        if (s.partial != null) {
+            held -= s.partial.length;
+        }
+        s.partial = null;
+        s.filled = 0;
     }
 
     /** Thrown internally when the chunk is incomplete; carries no stack trace. */
@@ -197,17 +225,29 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
             if (fmt != 3) {
                 s.extended = extended;
             }
-            s.partial = new byte[length];
-            s.filled = 0;
+            // A message replaced before it completed frees its buffer (§5.3.1.2: a new type 0 header).
+            release(s);
+        }
+        // The buffer grows as bytes arrive (doubling, capped at the declared length), never by the
+        // declared length alone: a peer that declares 8 MiB and sends 128 bytes costs 128 bytes.
+        int needed = s.filled + take;
+        int capacity = s.partial == null ? 0 : s.partial.length;
+        if (needed > capacity) {
+            int grown = (int) Math.min(length, Math.max(needed, 2L * capacity));
+            if (held - capacity + grown > heldLimit) {
+                throw new RtmpProtocolException("partial messages would hold more than " + heldLimit + " bytes");
+            }
+            held += grown - capacity;
+            s.partial = capacity == 0 ? new byte[grown] : Arrays.copyOf(s.partial, grown);
         }
         in.readBytes(s.partial, s.filled, take);
         s.filled += take;
         if (s.filled < s.length) {
             return null;
         }
-        byte[] payload = s.partial;
-        s.partial = null;
-        s.filled = 0;
+        byte[] payload = s.partial == null ? new byte[0] // a zero-length message
+                : s.partial.length == s.length ? s.partial : Arrays.copyOf(s.partial, s.length);
+        release(s);
         RtmpMessage message = new RtmpMessage(csid, s.timestamp, s.typeId, s.streamId, Bytes.wrap(payload));
         applyControl(message);
         return message;
@@ -226,8 +266,7 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
         } else if (m.typeId() == RtmpMessage.ABORT && m.payload().length() >= 4) {
             ChunkStream s = streams.get((int) readU32(m.payload().unsafeArray(), 0));
             if (s != null) {
-                s.partial = null;
-                s.filled = 0;
+                release(s);
             }
         }
     }

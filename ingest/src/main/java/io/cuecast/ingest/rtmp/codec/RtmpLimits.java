@@ -14,6 +14,12 @@ public final class RtmpLimits {
      * message holds a buffer, so without this bound a peer could open 65 599 of them.
      */
     public static final int MAX_CHUNK_STREAMS = 64;
+    /**
+     * Bytes all partial messages of one connection may hold before it publishes: commands
+     * (connect, createStream, publish) are a few hundred bytes; media comes only after publish, when
+     * the connection raises its limit to {@code rtmp.maxMessageBytes} in total.
+     */
+    public static final long HELD_BEFORE_PUBLISH = 64 * 1024;
     /** AMF0 nesting depth: commands and onMetaData never go deeper than three. */
     public static final int MAX_AMF_DEPTH = 16;
     /** Entries in one AMF0 object, ECMA array or strict array. */
