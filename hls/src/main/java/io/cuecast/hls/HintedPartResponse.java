@@ -1,6 +1,7 @@
 package io.cuecast.hls;
 
 import io.cuecast.http.BodySink;
+import io.cuecast.http.Response;
 import io.cuecast.http.StreamingBody;
 import io.netty.buffer.ByteBuf;
 import java.util.function.LongConsumer;
@@ -20,7 +21,7 @@ final class HintedPartResponse implements StreamingBody {
     private final long msn;
     private final int part;
     private final long waitMs;
-    private final Supplier<io.cuecast.http.Response> whole;
+    private final Supplier<Response> whole;
     private final LongConsumer onStreamed;
     private State state = State.WAITING;
     private long sent;
@@ -30,7 +31,7 @@ final class HintedPartResponse implements StreamingBody {
      * @param onStreamed told the bytes of a part streamed to its end
      */
     HintedPartResponse(RenditionTimeline rendition, long msn, int part, long waitMs,
-                       Supplier<io.cuecast.http.Response> whole, LongConsumer onStreamed) {
+                       Supplier<Response> whole, LongConsumer onStreamed) {
         this.rendition = rendition;
         this.msn = msn;
         this.part = part;

@@ -82,6 +82,7 @@ public final class HlsService {
         HlsStream s = streams.remove(streamId);
         if (s != null) {
             s.close();
+            hubs.forget(streamId);
             meters.find("cuecast.hls.segments").tag("stream", streamId).meters().forEach(meters::remove);
             meters.find("cuecast.hls.segment.bytes").tag("stream", streamId).meters().forEach(meters::remove);
         }

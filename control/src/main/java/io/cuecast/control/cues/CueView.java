@@ -1,9 +1,10 @@
 package io.cuecast.control.cues;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.cuecast.core.cue.CueMessage;
 
 /**
  * A cue as the API shows it.
@@ -22,10 +23,16 @@ import io.cuecast.core.cue.CueMessage;
 public record CueView(String id, String streamId, String type, String status, String at, Long pts,
                       String programDateTime, String createdAt,
                       @JsonInclude(JsonInclude.Include.NON_NULL) String idempotencyKey, JsonNode cue) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     /** The view of a logged cue. */
     public static CueView of(Cue c) {
-        JsonNode cue = CueMessage.parse(c.payload()).map(CueMessage::tree)
-                .orElseGet(() -> TextNode.valueOf(c.payload()));
+        JsonNode cue;
+        try {
+            cue = JSON.readTree(c.payload());
+        } catch (JsonProcessingException e) {
+            cue = TextNode.valueOf(c.payload()); // a row written by hand: shown as it is
+        }
         return new CueView(c.id(), c.streamId(), c.type().wire(), c.status().wire(),
                 c.at() == null ? null : c.at().toString(), c.ptsMs(),
                 c.programDateTime() == null ? null : c.programDateTime().toString(), c.createdAt().toString(),

@@ -111,6 +111,16 @@ public final class HubRegistry {
         return offered.getOrDefault(streamId, OfferedRenditions.sourceOnly(streamId));
     }
 
+    /**
+     * Forgets the offer of a stream that is not live (its outputs are gone), so ended and deleted
+     * streams hold nothing here. A live stream keeps its offer.
+     */
+    public void forget(String streamId) {
+        if (!live.containsKey(streamId)) {
+            offered.remove(streamId);
+        }
+    }
+
     /** Ends {@code hub} and frees its path for the next publisher. */
     public void release(StreamHub hub) {
         hub.end();

@@ -137,6 +137,19 @@ class PublishContractTest {
     }
 
     @Test
+    void anEndedStreamsOfferIsForgottenWhenItsOutputsGo() {
+        HubRegistry registry = new HubRegistry();
+        StreamHub hub = registry.claim("abc", new FakePublisher()).orElseThrow();
+        registry.offer(hub, new OfferedRenditions("abc", List.of("480p")));
+        registry.forget("abc");
+        assertThat(registry.offered("abc").names()).as("live: kept").containsExactly("480p");
+        registry.release(hub);
+        assertThat(registry.offered("abc").names()).as("ended: its playlists still list it").containsExactly("480p");
+        registry.forget("abc");
+        assertThat(registry.offered("abc").names()).containsExactly("source");
+    }
+
+    @Test
     void aStreamIdIsNotAPath() {
         assertThatThrownBy(() -> new HubRegistry().claim("a/b", new FakePublisher()))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -160,12 +160,9 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void acknowledge() {
+        ChunkDecoder decoder = chunkDecoder();
         if (decoder == null) {
-            // Looked up once: this runs for every message on the event loop.
-            decoder = ctx.pipeline().get(ChunkDecoder.class);
-            if (decoder == null) {
-                return;
-            }
+            return;
         }
         long total = decoder.bytesRead();
         long delta = total - countedBytes;
@@ -179,6 +176,14 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
             lastAckAt = total;
             send(CSID_CONTROL, 0, RtmpMessage.ACKNOWLEDGEMENT, u32Bytes(total & 0xFFFFFFFFL));
         }
+    }
+
+    /** The connection's chunk decoder, looked up once: acknowledge() runs for every message. */
+    private ChunkDecoder chunkDecoder() {
+        if (decoder == null) {
+            decoder = ctx.pipeline().get(ChunkDecoder.class);
+        }
+        return decoder;
     }
 
     private void onUserControl(RtmpMessage m) {
@@ -309,7 +314,7 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
         }
         session = outcome.session();
         ingest = new FlvIngest(session.hub());
-        ChunkDecoder chunks = ctx.pipeline().get(ChunkDecoder.class);
+        ChunkDecoder chunks = chunkDecoder();
         if (chunks != null) {
             // Media may now arrive: partial messages may hold up to one maximum message in total.
             chunks.heldLimit(settings.maxMessageBytes());
