@@ -32,6 +32,10 @@ public final class ConfigValidator {
         range("rtmp.maxMessageBytes", c.rtmp().maxMessageBytes(), 64 * 1024, 64 * 1024 * 1024);
         range("rtmp.outChunkSize", c.rtmp().outChunkSize(), 128, 65536);
         range("rtmp.handshakeTimeoutMs", c.rtmp().handshakeTimeoutMs(), 100, 600_000);
+        range("rtmp.connectTimeoutMs", c.rtmp().connectTimeoutMs(), 100, 600_000);
+        range("rtmp.publishTimeoutMs", c.rtmp().publishTimeoutMs(), 100, 600_000);
+        range("rtmp.maxConnections", c.rtmp().maxConnections(), 1, 1_000_000);
+        range("rtmp.maxConnectionsPerAddress", c.rtmp().maxConnectionsPerAddress(), 1, 1_000_000);
         range("rtmp.idleTimeoutMs", c.rtmp().idleTimeoutMs(), 100, 3_600_000);
         notBlank("http.host", c.http().host());
         port("http.port", c.http().port());

@@ -25,11 +25,16 @@ public record CuecastConfig(String dataDir, String publicHost, Rtmp rtmp, Http h
      * @param app application name in the publish URL, {@code rtmp://host:port/APP} (default {@code live})
      * @param maxMessageBytes largest RTMP message accepted; bigger ones close the connection (default 8 MiB)
      * @param outChunkSize chunk size we announce and send with (default 4096)
-     * @param handshakeTimeoutMs time allowed for handshake and publish before the connection is closed (default 10000)
+     * @param handshakeTimeoutMs time from accept to a completed handshake (default 5000)
+     * @param connectTimeoutMs time from the handshake to {@code connect} (default 5000)
+     * @param publishTimeoutMs time from {@code connect} to {@code publish} (default 10000)
      * @param idleTimeoutMs a publisher that sends nothing for this long is disconnected (default 20000)
+     * @param maxConnections RTMP connections open at once; more are closed at accept (default 1000)
+     * @param maxConnectionsPerAddress RTMP connections open at once from one remote address (default 20)
      */
     public record Rtmp(String host, int port, String app, int maxMessageBytes, int outChunkSize,
-                       int handshakeTimeoutMs, int idleTimeoutMs) {}
+                       int handshakeTimeoutMs, int connectTimeoutMs, int publishTimeoutMs, int idleTimeoutMs,
+                       int maxConnections, int maxConnectionsPerAddress) {}
 
     /**
      * Public HTTP settings.
@@ -130,7 +135,7 @@ public record CuecastConfig(String dataDir, String publicHost, Rtmp rtmp, Http h
         return new CuecastConfig(
                 "./data",
                 "127.0.0.1",
-                new Rtmp("0.0.0.0", 1935, "live", 8 * 1024 * 1024, 4096, 10_000, 20_000),
+                new Rtmp("0.0.0.0", 1935, "live", 8 * 1024 * 1024, 4096, 5_000, 5_000, 10_000, 20_000, 1000, 20),
                 new Http("0.0.0.0", 8080, "*", 8443, "", ""),
                 new Admin("127.0.0.1", 8081, "", 64 * 1024),
                 new Hls(2000, 6, 10_000, 300_000, 200),

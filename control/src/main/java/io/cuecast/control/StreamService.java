@@ -107,17 +107,27 @@ public final class StreamService {
         return view(find(id));
     }
 
-    /** A new key for a stream; the old one stops working at once (a live publisher keeps going). */
-    public StreamView rotateKey(String id) {
+    /**
+     * A new key for a stream; the old one stops working at once (a live publisher keeps going).
+     * Synchronized with {@link #delete}: a rotation that finished its store write after a delete
+     * would otherwise put a working key for a deleted stream into memory.
+     */
+    public synchronized StreamView rotateKey(String id) {
         StreamRecord r = find(id);
         String key = Secrets.streamKey();
-        store.updateKey(id, key);
+        if (!store.updateKey(id, key)) {
+            throw notFound(id);
+        }
         keys.put(id, key);
         return view(new StreamRecord(r.id(), r.name(), key, r.createdAt()));
     }
 
-    /** Deletes a stream, disconnecting its publisher and dropping its outputs. */
-    public void delete(String id) {
+    /**
+     * Deletes a stream, disconnecting its publisher and dropping its outputs. The key goes first:
+     * a publish that checked the key before and became visible after the terminate below checks
+     * the key again once visible (see {@code PublishSession}) and ends itself.
+     */
+    public synchronized void delete(String id) {
         find(id);
         keys.remove(id);
         store.delete(id);
@@ -169,8 +179,11 @@ public final class StreamService {
     }
 
     private StreamRecord find(String id) {
-        return store.get(id).orElseThrow(() -> new ControlException.NotFound("stream_not_found",
-                "no stream with id '" + id + "'"));
+        return store.get(id).orElseThrow(() -> notFound(id));
+    }
+
+    private static ControlException.NotFound notFound(String id) {
+        return new ControlException.NotFound("stream_not_found", "no stream with id '" + id + "'");
     }
 
     private StreamView view(StreamRecord r) {

@@ -13,10 +13,8 @@ import java.util.Optional;
 public final class PublishSession {
     /** Why a publish was refused. */
     public enum Refusal {
-        /** The key belongs to no stream. */
-        BAD_KEY,
-        /** The stream already has a publisher. */
-        ALREADY_LIVE
+        /** The key belongs to no stream (or its stream was deleted while the publish was accepted). */
+        BAD_KEY
     }
 
     /**
@@ -43,7 +41,9 @@ public final class PublishSession {
     }
 
     /**
-     * Authorizes {@code streamKey} and claims its stream for {@code publisher}. Never blocks (the
+     * Authorizes {@code streamKey} and claims its stream for {@code publisher}. A live stream is
+     * taken over: the key is the host's, and a host reconnecting after a network drop must not wait
+     * for its dead session to time out (its old session ends as in a reconnect). Never blocks (the
      * authorizer answers from memory), so it runs on the protocol's event loop.
      */
     public static Outcome open(PublishAuthorizer authorizer, HubRegistry hubs, String streamKey, Publisher publisher) {
@@ -52,11 +52,14 @@ public final class PublishSession {
         if (streamId.isEmpty()) {
             return new Outcome(null, Refusal.BAD_KEY, null);
         }
-        Optional<StreamHub> claimed = hubs.claim(streamId.get(), publisher);
-        if (claimed.isEmpty()) {
-            return new Outcome(null, Refusal.ALREADY_LIVE, streamId.get());
+        StreamHub hub = hubs.takeOver(streamId.get(), publisher);
+        // A delete removes the key, then terminates the live hub. If it ran between our key check
+        // and the hub becoming visible, its terminate missed us: the second check sees the key gone.
+        if (!streamId.equals(authorizer.streamIdForKey(streamKey))) {
+            hubs.release(hub);
+            return new Outcome(null, Refusal.BAD_KEY, null);
         }
-        return new Outcome(new PublishSession(hubs, claimed.get()), null, streamId.get());
+        return new Outcome(new PublishSession(hubs, hub), null, streamId.get());
     }
 
     /** The claimed hub, for the protocol's adapter to publish into. */

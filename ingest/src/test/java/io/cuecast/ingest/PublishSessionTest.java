@@ -39,15 +39,50 @@ class PublishSessionTest {
         assertThat(hubs.size()).isZero();
     }
 
+    /**
+     * Review M3: a host whose network dropped leaves a session that never closes; its reconnect
+     * with the valid key must take the stream over at once, not be refused until the idle timeout.
+     */
     @Test
-    void aLiveStreamRefusesASecondPublisherUntilTheFirstReleases() {
+    void aPublishWithTheValidKeyTakesOverALiveStreamAndClosesTheStaleSession() {
+        List<String> staleClosed = new ArrayList<>();
+        PublishSession stale = PublishSession.open(keys, hubs, "sk_good",
+                Publisher.of("rtmp", "/198.51.100.7:50000", Runnable::run, staleClosed::add)).session();
+        PublishSession.Outcome fresh = PublishSession.open(keys, hubs, "sk_good",
+                Publisher.of("rtmp", "/198.51.100.7:50001", Runnable::run, r -> { }));
+        assertThat(fresh.accepted()).isTrue();
+        assertThat(hubs.get("s1")).containsSame(fresh.session().hub());
+        assertThat(stale.hub().state()).isEqualTo(StreamState.DELETED);
+        assertThat(staleClosed).singleElement().asString().contains("took over").contains("/198.51.100.7:50001");
+        // The stale session's own release later (its socket finally closing) leaves the new one alone.
+        stale.release();
+        assertThat(hubs.get("s1")).containsSame(fresh.session().hub());
+        assertThat(fresh.session().hub().state()).isNotEqualTo(StreamState.DELETED);
+    }
+
+    /**
+     * Review M4: the stream is deleted (its key removed) after the key was checked and before the
+     * hub became visible; the delete's terminate found no hub. The session must not stay live.
+     */
+    @Test
+    void aStreamDeletedBetweenTheKeyCheckAndTheClaimIsNotLeftLive() {
+        int[] calls = {0};
+        PublishAuthorizer deletedMeanwhile = key -> ++calls[0] == 1 ? Optional.of("s1") : Optional.empty();
+        List<String> closed = new ArrayList<>();
+        PublishSession.Outcome o = PublishSession.open(deletedMeanwhile, hubs, "sk_good",
+                Publisher.of("rtmp", "/192.0.2.1:1", Runnable::run, closed::add));
+        assertThat(o.accepted()).isFalse();
+        assertThat(o.refusal()).isEqualTo(PublishSession.Refusal.BAD_KEY);
+        assertThat(hubs.get("s1")).isEmpty();
+    }
+
+    @Test
+    void aReleasedStreamIsFreeForTheNextPublisher() {
         PublishSession first = PublishSession.open(keys, hubs, "sk_good", Publisher.inProcess("a")).session();
-        PublishSession.Outcome second = PublishSession.open(keys, hubs, "sk_good", Publisher.inProcess("b"));
-        assertThat(second.refusal()).isEqualTo(PublishSession.Refusal.ALREADY_LIVE);
-        assertThat(second.streamId()).isEqualTo("s1");
         first.release();
         first.release(); // idempotent
         assertThat(first.hub().state()).isEqualTo(StreamState.DELETED);
+        assertThat(hubs.get("s1")).isEmpty();
         assertThat(PublishSession.open(keys, hubs, "sk_good", Publisher.inProcess("b")).accepted()).isTrue();
     }
 }

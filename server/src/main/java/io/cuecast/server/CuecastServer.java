@@ -207,6 +207,11 @@ public final class CuecastServer implements AutoCloseable {
         return ((InetSocketAddress) adminChannel.localAddress()).getPort();
     }
 
+    /** What is live now, by path (streams and their renditions). */
+    public HubRegistry hubs() {
+        return hubs;
+    }
+
     /** The admin token in use. */
     public AdminToken adminToken() {
         return token;

@@ -21,8 +21,8 @@ public final class StreamKeyIndex {
     private final Map<String, Entry> byDigest = new ConcurrentHashMap<>();
     private final Map<String, String> digestByStream = new ConcurrentHashMap<>();
 
-    /** Adds or replaces the key of {@code streamId}. */
-    public void put(String streamId, String key) {
+    /** Adds or replaces the key of {@code streamId}. Writers are serialized so the two maps agree; lookups take no lock. */
+    public synchronized void put(String streamId, String key) {
         remove(streamId);
         String digest = digest(key);
         byDigest.put(digest, new Entry(streamId, key.getBytes(StandardCharsets.UTF_8)));
@@ -30,7 +30,7 @@ public final class StreamKeyIndex {
     }
 
     /** Forgets the key of {@code streamId}. */
-    public void remove(String streamId) {
+    public synchronized void remove(String streamId) {
         String digest = digestByStream.remove(streamId);
         if (digest != null) {
             byDigest.remove(digest);

@@ -61,7 +61,7 @@ public final class HubRegistry {
      *
      * @return the new hub, or empty when the stream already has a publisher
      */
-    public Optional<StreamHub> claim(String streamId, Publisher publisher) {
+    public synchronized Optional<StreamHub> claim(String streamId, Publisher publisher) {
         if (streamId.indexOf('/') >= 0) {
             throw new IllegalArgumentException("a stream id has no '/': " + streamId);
         }
@@ -69,11 +69,52 @@ public final class HubRegistry {
         if (live.putIfAbsent(streamId, hub) != null) {
             return Optional.empty();
         }
-        offered.put(streamId, OfferedRenditions.sourceOnly(streamId));
-        for (Consumer<StreamHub> l : onCreated) {
-            l.accept(hub);
-        }
+        announce(hub);
         return Optional.of(hub);
+    }
+
+    /**
+     * Claims {@code streamId} for a new publisher even when it is live: the current session is
+     * ended (its readers see a clean end, so HLS continues after a discontinuity as for a
+     * reconnect) and its publisher is asked to close. For a publisher whose old connection is dead
+     * but not yet closed (a phone that moved from Wi-Fi to cellular), the caller has checked the
+     * stream's key, so the newcomer is the host.
+     *
+     * <p>Synchronized with {@link #claim} so the creation listeners see sessions in the order the
+     * registry holds them.
+     *
+     * @return the new hub
+     */
+    public synchronized StreamHub takeOver(String streamId, Publisher publisher) {
+        if (streamId.indexOf('/') >= 0) {
+            throw new IllegalArgumentException("a stream id has no '/': " + streamId);
+        }
+        StreamHub hub = new StreamHub(streamId, publisher, clock);
+        StreamHub displaced = live.put(streamId, hub);
+        if (displaced != null) {
+            displaced.end();
+            String from = publisher.remoteAddress().isEmpty() ? publisher.description()
+                    : publisher.description() + " " + publisher.remoteAddress();
+            displaced.terminate("a new publish from " + from + " took over the stream");
+        }
+        announce(hub);
+        return hub;
+    }
+
+    /**
+     * Tells the creation listeners about a hub just made visible. If one fails, the hub is released
+     * again: a stream must never stay "live" with no session behind it.
+     */
+    private void announce(StreamHub hub) {
+        offered.put(hub.streamId(), OfferedRenditions.sourceOnly(hub.streamId()));
+        try {
+            for (Consumer<StreamHub> l : onCreated) {
+                l.accept(hub);
+            }
+        } catch (RuntimeException | Error e) {
+            release(hub);
+            throw e;
+        }
     }
 
     /**

@@ -154,4 +154,28 @@ class PublishContractTest {
         assertThatThrownBy(() -> new HubRegistry().claim("a/b", new FakePublisher()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    /** Review L9: a failing creation listener left the stream registered as live until restart. */
+    @Test
+    void aFailingCreationListenerLeavesNoLiveStream() {
+        HubRegistry registry = new HubRegistry();
+        registry.onHubCreated(h -> {
+            throw new IllegalStateException("listener broke");
+        });
+        assertThatThrownBy(() -> registry.takeOver("s", new FakePublisher())).hasMessage("listener broke");
+        assertThat(registry.get("s")).isEmpty();
+    }
+
+    @Test
+    void aTakeOverEndsTheDisplacedSessionAndAsksItsPublisherToClose() {
+        HubRegistry registry = new HubRegistry();
+        FakePublisher stale = new FakePublisher();
+        StreamHub old = registry.takeOver("s", stale);
+        StreamHub fresh = registry.takeOver("s", new FakePublisher());
+        assertThat(old.state()).isEqualTo(StreamState.DELETED);
+        assertThat(stale.closed).singleElement().asString().contains("took over");
+        assertThat(registry.get("s")).containsSame(fresh);
+        registry.release(old); // the stale connection closing at last
+        assertThat(registry.get("s")).containsSame(fresh);
+    }
 }

@@ -11,6 +11,7 @@ import io.cuecast.ingest.rtmp.codec.Amf0Reader;
 import io.cuecast.ingest.rtmp.codec.Amf0Writer;
 import io.cuecast.ingest.rtmp.codec.ChunkDecoder;
 import io.cuecast.ingest.rtmp.codec.HandshakeHandler;
+import io.cuecast.ingest.rtmp.codec.RtmpLimits;
 import io.cuecast.ingest.rtmp.codec.RtmpMessage;
 import io.cuecast.ingest.rtmp.codec.RtmpProtocolException;
 import io.netty.channel.ChannelFuture;
@@ -58,7 +59,8 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
     private long peerWindow;
     private long lastAckAt;
     private long countedBytes;
-    private ScheduledFuture<?> publishDeadline;
+    /** The deadline of the phase the connection is in (handshake, connect, publish); none once publishing. */
+    private ScheduledFuture<?> deadline;
     private ChunkDecoder decoder;
 
     RtmpConnection(CuecastConfig.Rtmp settings, PublishAuthorizer authorizer, HubRegistry hubs, RtmpMetrics metrics) {
@@ -72,13 +74,25 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         this.ctx = ctx;
         metrics.connectionOpened();
-        publishDeadline = ctx.executor().schedule(() -> {
-            if (session == null) {
-                log.info("rtmp {}: closing, no publish within {} ms", remote(), settings.handshakeTimeoutMs());
+        armDeadline("handshake", settings.handshakeTimeoutMs());
+        super.channelActive(ctx);
+    }
+
+    /**
+     * Each phase before publishing has its own deadline, so a peer that stalls in one phase is gone
+     * after that phase's time, not after the sum of all of them.
+     */
+    private void armDeadline(String awaited, int ms) {
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
+        deadline = ctx.executor().schedule(() -> {
+            if (session == null && ctx.channel().isOpen()) {
+                metrics.deadlineMissed(awaited);
+                log.info("rtmp {}: closing, no {} within {} ms", remote(), awaited, ms);
                 ctx.close();
             }
-        }, settings.handshakeTimeoutMs(), TimeUnit.MILLISECONDS);
-        super.channelActive(ctx);
+        }, ms, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -87,7 +101,9 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
         if (!handshakeDone && !violated) {
             log.info("rtmp {}: connection closed before the handshake completed (truncated handshake)", remote());
         }
-        publishDeadline.cancel(false);
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
         unpublish("connection closed");
         super.channelInactive(ctx);
     }
@@ -96,6 +112,7 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt == HandshakeHandler.HandshakeCompleted.INSTANCE) {
             handshakeDone = true;
+            armDeadline("connect", settings.connectTimeoutMs());
         } else if (evt instanceof IdleStateEvent) {
             log.info("rtmp {}: nothing received for {} ms, closing", remote(), settings.idleTimeoutMs());
             ctx.close();
@@ -125,6 +142,11 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         acknowledge();
+        if (isCommandOrData(m.typeId()) && m.payload().length() > RtmpLimits.MAX_COMMAND_BYTES) {
+            // Commands and metadata are a few hundred bytes; AMF0 parsing amplifies what it is fed.
+            throw new RtmpProtocolException("command or data message of " + m.payload().length()
+                    + " bytes, more than " + RtmpLimits.MAX_COMMAND_BYTES);
+        }
         switch (m.typeId()) {
             case RtmpMessage.AUDIO -> {
                 if (ingest != null && m.messageStreamId() == STREAM_ID) {
@@ -148,6 +170,11 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
             case RtmpMessage.USER_CONTROL -> onUserControl(m);
             default -> { } // set chunk size and abort are applied by the decoder; acks need nothing
         }
+    }
+
+    private static boolean isCommandOrData(int typeId) {
+        return typeId == RtmpMessage.COMMAND_AMF0 || typeId == RtmpMessage.COMMAND_AMF3
+                || typeId == RtmpMessage.DATA_AMF0 || typeId == RtmpMessage.DATA_AMF3;
     }
 
     /** AMF3 command/data messages that carry AMF0 after a 0x00 format byte (§7.1.1), as FMLE sends. */
@@ -274,6 +301,7 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         app = appName;
+        armDeadline("publish", settings.publishTimeoutMs());
         send(CSID_CONTROL, 0, RtmpMessage.WINDOW_ACK_SIZE, u32Bytes(WINDOW_ACK_SIZE));
         byte[] bw = new byte[5];
         System.arraycopy(u32Bytes(WINDOW_ACK_SIZE), 0, bw, 0, 4);
@@ -306,12 +334,6 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
             refusePublish("Invalid stream key.");
             return;
         }
-        if (outcome.refusal() == PublishSession.Refusal.ALREADY_LIVE) {
-            metrics.rejected("already_live");
-            log.warn("rtmp {}: publish to stream {} refused, it already has a publisher", remote(), outcome.streamId());
-            refusePublish("Stream " + outcome.streamId() + " is already being published.");
-            return;
-        }
         session = outcome.session();
         ingest = new FlvIngest(session.hub());
         ChunkDecoder chunks = chunkDecoder();
@@ -319,7 +341,7 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
             // Media may now arrive: partial messages may hold up to one maximum message in total.
             chunks.heldLimit(settings.maxMessageBytes());
         }
-        publishDeadline.cancel(false);
+        deadline.cancel(false);
         ctx.pipeline().addFirst("idle", new IdleStateHandler(settings.idleTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS));
         // §7.1.7 StreamBegin, then onStatus NetStream.Publish.Start.
         send(CSID_CONTROL, 0, RtmpMessage.USER_CONTROL, new byte[] {0, 0, 0, 0, 0, STREAM_ID});

@@ -43,6 +43,16 @@ public final class RtmpMetrics {
         registry.counter("cuecast.rtmp.publish.rejected", "reason", reason).increment();
     }
 
+    /** A connection closed at accept because a connection cap was reached. */
+    void refused(String reason) {
+        registry.counter("cuecast.rtmp.connections.refused", "reason", reason).increment();
+    }
+
+    /** A connection closed because it did not finish {@code phase} (handshake, connect, publish) in time. */
+    void deadlineMissed(String phase) {
+        registry.counter("cuecast.rtmp.deadline.missed", "phase", phase).increment();
+    }
+
     /** Connections closed for a violation so far. */
     public double violations() {
         return violations.count();

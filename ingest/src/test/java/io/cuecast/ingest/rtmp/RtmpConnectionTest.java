@@ -13,6 +13,7 @@ import io.cuecast.ingest.rtmp.codec.Amf0Reader;
 import io.cuecast.ingest.rtmp.codec.Amf0Writer;
 import io.cuecast.ingest.rtmp.codec.ChunkDecoder;
 import io.cuecast.ingest.rtmp.codec.ChunkEncoder;
+import io.cuecast.ingest.rtmp.codec.HandshakeHandler;
 import io.cuecast.ingest.rtmp.codec.RtmpMessage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +32,7 @@ class RtmpConnectionTest {
     static final String KEY = "sk_good";
     private HubRegistry hubs;
     private RtmpMetrics metrics;
-    private final CuecastConfig.Rtmp settings = new CuecastConfig.Rtmp("127.0.0.1", 0, "live", 1 << 20, 4096, 10_000, 20_000);
+    private final CuecastConfig.Rtmp settings = new CuecastConfig.Rtmp("127.0.0.1", 0, "live", 1 << 20, 4096, 5_000, 5_000, 10_000, 20_000, 100, 20);
     private final PublishAuthorizer authorizer = key -> KEY.equals(key) ? Optional.of("stream1") : Optional.empty();
 
     @BeforeEach
@@ -134,18 +136,22 @@ class RtmpConnectionTest {
     }
 
     @Test
-    void secondPublisherOnALiveStreamIsRefused() {
+    void aSecondPublishWithTheKeyTakesOverAndClosesTheFirst() {
         Peer first = new Peer();
         first.connectAndCreateStream();
         first.command(1, "publish", 5.0, null, KEY + "?token=x", "live"); // query strings are ignored
-        assertThat(hubs.get("stream1")).isPresent();
+        StreamHub stale = hubs.get("stream1").orElseThrow();
         Peer second = new Peer();
         second.connectAndCreateStream();
         second.replies();
         second.command(1, "publish", 5.0, null, KEY, "live");
-        assertThat(info(second.commandReplies().get(0))).containsEntry("code", "NetStream.Publish.BadName");
-        assertThat(second.server.isOpen()).isFalse();
-        assertThat(first.server.isOpen()).isTrue();
+        assertThat(second.commandReplies()).anySatisfy(r -> assertThat(info(r)).containsEntry("code", "NetStream.Publish.Start"));
+        assertThat(second.server.isOpen()).isTrue();
+        first.server.runPendingTasks();
+        assertThat(first.server.isOpen()).isFalse();
+        assertThat(stale.state()).isEqualTo(StreamState.DELETED);
+        assertThat(hubs.get("stream1")).get().isNotSameAs(stale);
+        assertThat(hubs.get("stream1").get().state()).isNotEqualTo(StreamState.DELETED);
     }
 
     @Test
@@ -223,5 +229,57 @@ class RtmpConnectionTest {
         assertThat(metrics.violations()).isEqualTo(4);
         assertThat(good.server.isOpen()).isTrue();
         assertThat(hubs.get("stream1")).isPresent();
+    }
+
+    /** Each phase before publishing has its own deadline (the review's M7/C1: one 10 s window for all). */
+    @Test
+    void aPeerThatStallsAfterTheHandshakeIsClosedAtTheConnectDeadline() {
+        Peer p = new Peer();
+        p.server.pipeline().fireUserEventTriggered(HandshakeHandler.HandshakeCompleted.INSTANCE);
+        p.server.advanceTimeBy(settings.connectTimeoutMs() - 100, TimeUnit.MILLISECONDS);
+        p.server.runScheduledPendingTasks();
+        assertThat(p.server.isOpen()).isTrue();
+        p.server.advanceTimeBy(200, TimeUnit.MILLISECONDS);
+        p.server.runScheduledPendingTasks();
+        assertThat(p.server.isOpen()).as("closed " + settings.connectTimeoutMs() + " ms after the handshake").isFalse();
+    }
+
+    @Test
+    void aConnectedPeerHasThePublishDeadlineFromConnect() {
+        Peer p = new Peer();
+        p.server.pipeline().fireUserEventTriggered(HandshakeHandler.HandshakeCompleted.INSTANCE);
+        p.server.advanceTimeBy(settings.connectTimeoutMs() - 100, TimeUnit.MILLISECONDS);
+        p.connectAndCreateStream();
+        // Past the connect deadline, inside the publish one: still open.
+        p.server.advanceTimeBy(settings.publishTimeoutMs() - 100, TimeUnit.MILLISECONDS);
+        p.server.runScheduledPendingTasks();
+        assertThat(p.server.isOpen()).isTrue();
+        p.server.advanceTimeBy(200, TimeUnit.MILLISECONDS);
+        p.server.runScheduledPendingTasks();
+        assertThat(p.server.isOpen()).isFalse();
+    }
+
+    @Test
+    void aPublishingPeerHasNoDeadline() {
+        Peer p = new Peer();
+        p.connectAndCreateStream();
+        p.command(1, "publish", 5.0, null, KEY, "live");
+        p.server.advanceTimeBy(settings.publishTimeoutMs() + settings.handshakeTimeoutMs() + 1000, TimeUnit.MILLISECONDS);
+        p.server.runScheduledPendingTasks();
+        assertThat(p.server.isOpen()).isTrue();
+    }
+
+    /** Review L1: AMF0 commands were parsed from messages up to rtmp.maxMessageBytes. */
+    @Test
+    void aCommandLargerThan64KiBIsAViolation() {
+        Peer p = new Peer();
+        p.connectAndCreateStream();
+        p.command(1, "publish", 5.0, null, KEY, "live");
+        p.replies();
+        byte[] big = Amf0Writer.encode("onMetaData", "x".repeat(60_000), "y".repeat(10_000));
+        p.send(4, 1, RtmpMessage.DATA_AMF0, 0, big);
+        p.server.runPendingTasks();
+        assertThat(p.server.isOpen()).isFalse();
+        assertThat(metrics.violations()).isEqualTo(1);
     }
 }

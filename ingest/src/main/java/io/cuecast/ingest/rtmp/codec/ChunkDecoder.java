@@ -240,8 +240,10 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
             held += grown - capacity;
             s.partial = capacity == 0 ? new byte[grown] : Arrays.copyOf(s.partial, grown);
         }
-        in.readBytes(s.partial, s.filled, take);
-        s.filled += take;
+        if (take > 0) { // a zero-length message has no buffer to read into
+            in.readBytes(s.partial, s.filled, take);
+            s.filled += take;
+        }
         if (s.filled < s.length) {
             return null;
         }

@@ -20,6 +20,11 @@ public final class RtmpLimits {
      * the connection raises its limit to {@code rtmp.maxMessageBytes} in total.
      */
     public static final long HELD_BEFORE_PUBLISH = 64 * 1024;
+    /**
+     * Largest command or data message (connect, publish, onMetaData): real ones are under 2 KiB, and
+     * AMF0 parsing turns a few input bytes into an object, so a bigger one is a violation.
+     */
+    public static final int MAX_COMMAND_BYTES = 64 * 1024;
     /** AMF0 nesting depth: commands and onMetaData never go deeper than three. */
     public static final int MAX_AMF_DEPTH = 16;
     /** Entries in one AMF0 object, ECMA array or strict array. */

@@ -62,6 +62,9 @@ class ChunkCodecTest {
                     "02 000000 000004 01 00000000 00001000"
                             + "04 000000 00012c 09 01000000" + "33".repeat(300),
                     List.of(msg(2, 0, 1, 0, Bytes.ofHex("00001000").toArray()), msg(4, 0, 9, 1, filled(300, 0x33)))),
+            new Case("zero-length message (found by the fuzzer at the production limit)",
+                    "05 000000 000000 12 01000000" + "03 000000 000001 14 00000000 05",
+                    List.of(msg(5, 0, 18, 1, new byte[0]), msg(3, 0, 20, 0, new byte[] {5}))),
             new Case("interleaved chunk streams",
                     "04 000000 0000c8 08 01000000" + "44".repeat(128)
                             + "03 000000 000001 14 00000000 05"

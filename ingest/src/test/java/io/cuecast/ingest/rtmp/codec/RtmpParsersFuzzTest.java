@@ -21,19 +21,42 @@ class RtmpParsersFuzzTest {
         }
     }
 
+    /** The production limit (rtmp.maxMessageBytes default): a smaller one would hide allocation bugs. */
+    private static final int MAX_MESSAGE = 8 * 1024 * 1024;
+
     @FuzzTest(maxDuration = "30s")
-    void chunkDecoder(byte[] input) {
-        EmbeddedChannel ch = new EmbeddedChannel(new ChunkDecoder(1 << 16));
+    void chunkDecoderBeforePublish(byte[] input) {
+        decode(input, RtmpLimits.HELD_BEFORE_PUBLISH);
+    }
+
+    @FuzzTest(maxDuration = "30s")
+    void chunkDecoderWhilePublishing(byte[] input) {
+        decode(input, MAX_MESSAGE);
+    }
+
+    private static void decode(byte[] input, long heldLimit) {
+        ChunkDecoder decoder = new ChunkDecoder(MAX_MESSAGE);
+        decoder.heldLimit(heldLimit);
+        EmbeddedChannel ch = new EmbeddedChannel(decoder);
         try {
             int half = input.length / 2;
             ch.writeInbound(Unpooled.wrappedBuffer(input, 0, half));
+            checkHeld(decoder, heldLimit);
             ch.writeInbound(Unpooled.wrappedBuffer(input, half, input.length - half));
+            checkHeld(decoder, heldLimit);
         } catch (DecoderException e) {
             if (!(e.getCause() instanceof RtmpProtocolException)) {
                 throw e;
             }
         } finally {
             ch.finishAndReleaseAll();
+        }
+    }
+
+    /** Whatever the input, partial messages never hold more than the limit. */
+    private static void checkHeld(ChunkDecoder decoder, long limit) {
+        if (decoder.heldBytes() > limit) {
+            throw new AssertionError("partial messages hold " + decoder.heldBytes() + " bytes, limit " + limit);
         }
     }
 
