@@ -173,9 +173,12 @@ public final class StreamService {
         return new LadderView(loader.tree(serverLadder), false);
     }
 
-    /** Whether a stream exists. */
+    /**
+     * Whether a stream exists; from memory (the key index holds every stream), so public pages and
+     * the cue API's checks never wait on the database.
+     */
     public boolean exists(String id) {
-        return store.get(id).isPresent();
+        return keys.contains(id);
     }
 
     private StreamRecord find(String id) {

@@ -42,7 +42,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -73,11 +75,16 @@ public final class CuecastServer implements AutoCloseable {
     private EventLoopGroup workers;
     private ExecutorService packagers;
     private ExecutorService blocking;
+    private ExecutorService cueDatabase;
+    private CueService cues;
     private ScheduledExecutorService scheduler;
     private JvmGcMetrics gcMetrics;
     private TickExecutor packagerTicks;
     /** Default per-stream cue rate (issue: 20 cues/s). */
     private static final double CUES_PER_SECOND = 20;
+    /** Admin API threads and queued calls; past them a call is answered 503 at once. */
+    private static final int ADMIN_THREADS = 4;
+    private static final int ADMIN_QUEUE = 256;
     /** Request bodies the public port aggregates (it takes none today; WHIP offers will be smaller). */
     private static final int PUBLIC_MAX_BODY = 8 * 1024;
     /** Longest a packet waits before the HLS packager sees it. */
@@ -113,7 +120,12 @@ public final class CuecastServer implements AutoCloseable {
                 threads("cuecast-io", false), io);
         packagers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 threads("cuecast-packager", true));
-        blocking = Executors.newFixedThreadPool(4, threads("cuecast-blocking", true));
+        // The admin API's pool: bounded, so a flood of operator calls is answered 503 by the router
+        // instead of queueing without end. Public routes never use it.
+        blocking = new ThreadPoolExecutor(ADMIN_THREADS, ADMIN_THREADS, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(ADMIN_QUEUE), threads("cuecast-admin", true));
+        // Scheduled cues' database work: off the scheduler thread that drives every packager.
+        cueDatabase = Executors.newSingleThreadExecutor(threads("cuecast-cues", true));
         scheduler = Executors.newSingleThreadScheduledExecutor(threads("cuecast-scheduler", true));
 
         StreamMeters streamMeters = new StreamMeters(meters);
@@ -133,19 +145,20 @@ public final class CuecastServer implements AutoCloseable {
             hls.remove(id);
             streamMeters.remove(id);
             ladders.remove(id);
+            cues.forget(id); // set below, before any request can delete
         }, id -> ladders.status(id).map(CuecastServer::ladderView), config.ladder());
 
         rtmp = new RtmpServer(config.rtmp(), keys::streamIdForKey, hubs, new RtmpMetrics(meters));
         rtmp.start(boss, workers, serverType);
 
-        CueService cues = new CueService(new SqliteCueStore(store), streams::exists, hubs, Scheduler.of(scheduler),
-                clock, CUES_PER_SECOND);
+        cues = new CueService(new SqliteCueStore(store), streams::exists, hubs, Scheduler.of(scheduler),
+                cueDatabase, clock, CUES_PER_SECOND);
         cues.rearm();
         // One table per port. The public port: players and viewers, no token, bodies of at most 8 KiB.
         Router.Builder publicRoutes = Router.builder(ErrorStyle.TEXT).maxBody(PUBLIC_MAX_BODY);
         new HlsRoutes(hls, config.http().corsOrigin(), meters).addTo(publicRoutes);
-        new PublicState(cues, blocking, config.http().corsOrigin()).addTo(publicRoutes);
-        new WatchPage(streams::exists, blocking).addTo(publicRoutes);
+        new PublicState(cues, config.http().corsOrigin()).addTo(publicRoutes);
+        new WatchPage(streams::exists).addTo(publicRoutes);
         HttpServers.Port publicPort = new HttpServers.Port(publicRoutes.build(), PUBLIC_MAX_BODY, null);
         httpChannel = HttpServers.bindWithH2c(config.http().host(), config.http().port(), boss, workers, serverType,
                 publicPort);
@@ -242,12 +255,14 @@ public final class CuecastServer implements AutoCloseable {
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         packagerTicks.close();
         hls.closeAll();
-        for (ExecutorService e : new ExecutorService[] {packagers, blocking, scheduler}) {
+        for (ExecutorService e : new ExecutorService[] {packagers, blocking, scheduler, cueDatabase}) {
             e.shutdown();
         }
         try {
             packagers.awaitTermination(2, TimeUnit.SECONDS);
             blocking.awaitTermination(2, TimeUnit.SECONDS);
+            // A cue being written finishes before the database closes (review L10).
+            cueDatabase.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

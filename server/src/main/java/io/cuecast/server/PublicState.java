@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 
 /**
  * {@code GET /streams/{id}/state.json} on the public port: the products on screen now, for apps that
@@ -18,18 +17,19 @@ import java.util.concurrent.Executor;
  */
 final class PublicState {
     private final CueService cues;
-    private final Executor blocking;
     private final String corsOrigin;
 
-    PublicState(CueService cues, Executor blocking, String corsOrigin) {
+    PublicState(CueService cues, String corsOrigin) {
         this.cues = cues;
-        this.blocking = blocking;
         this.corsOrigin = corsOrigin;
     }
 
-    /** Adds the route to the public port's table (on the blocking pool: it reads the cue log). */
+    /**
+     * Adds the route to the public port's table. It runs on the event loop: the state is kept in
+     * memory as cues go on air, so viewers never queue behind the admin API or the database.
+     */
     Router.Builder addTo(Router.Builder routes) {
-        return routes.executor(blocking).get("/streams/{id}/state.json", this::state).executor(Runnable::run);
+        return routes.get("/streams/{id}/state.json", this::state);
     }
 
     private CompletionStage<Response> state(Request r) {

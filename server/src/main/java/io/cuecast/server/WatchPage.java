@@ -27,12 +27,10 @@ final class WatchPage {
     private final Map<String, Asset> assets;
     private final Asset page;
     private final Predicate<String> streamExists;
-    private final Executor blocking;
 
-    /** @param blocking where the stream lookup (a database read) runs */
-    WatchPage(Predicate<String> streamExists, Executor blocking) {
+    /** @param streamExists answers from memory: the page is served on the event loop */
+    WatchPage(Predicate<String> streamExists) {
         this.streamExists = streamExists;
-        this.blocking = blocking;
         this.page = load("web/watch.html", "text/html; charset=utf-8");
         Map<String, Asset> a = new HashMap<>(Map.of(
                 "watch.js", load("web/watch.js", "text/javascript; charset=utf-8"),
@@ -60,9 +58,7 @@ final class WatchPage {
     Router.Builder addTo(Router.Builder routes) {
         return routes
                 .get("/assets/{path...}", this::asset)
-                .executor(blocking)
-                .get("/watch/{id}", this::page)
-                .executor(Runnable::run);
+                .get("/watch/{id}", this::page);
     }
 
     private CompletionStage<Response> asset(Request r) {

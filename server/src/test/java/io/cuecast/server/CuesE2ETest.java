@@ -258,4 +258,45 @@ class CuesE2ETest {
             ffmpeg.waitFor(10, TimeUnit.SECONDS);
         }
     }
+
+    /**
+     * Issue 10 §5 (review M2): a client whose POST timed out retries, many times and at once. One
+     * idempotency key makes one cue: on air once, one DATERANGE, 50 identical answers, no 500.
+     */
+    @Test
+    void fiftyConcurrentRetriesOfOnePostMakeOneCue() throws Exception {
+        JsonNode stream = server.createStream();
+        String id = stream.get("id").asText();
+        Process ffmpeg = MediaTools.publish(MediaTools.fixture(8, 640, 360), server.rtmp(stream.get("streamKey").asText()));
+        try {
+            await().atMost(Duration.ofSeconds(15)).until(() ->
+                    server.get(server.http("/hls/" + id + "/source/index.m3u8")).body().contains("-1.m4s"));
+            String body = SHOW.substring(0, SHOW.length() - 1) + ",\"idempotencyKey\":\"order-77\"}";
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> posts = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                posts.add(client.sendAsync(java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create(server.admin("/api/v1/streams/" + id + "/cues")))
+                        .header("Authorization", "Bearer " + TestServer.TOKEN)
+                        .header("Content-Type", "application/json")
+                        .timeout(Duration.ofSeconds(30))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            List<HttpResponse<String>> answers = new ArrayList<>();
+            for (var f : posts) {
+                answers.add(f.get(60, TimeUnit.SECONDS));
+            }
+            assertThat(answers).allSatisfy(r -> assertThat(r.statusCode()).as(r.body()).isEqualTo(201));
+            assertThat(answers).extracting(HttpResponse::body).containsOnly(answers.get(0).body());
+            assertThat(json(server.api("GET", "/api/v1/streams/" + id + "/cues", null)).get("cues")).hasSize(1);
+            String cueId = json(answers.get(0)).get("id").asText();
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    server.get(server.http("/hls/" + id + "/source/index.m3u8")).body().contains(cueId));
+            String playlist = server.get(server.http("/hls/" + id + "/source/index.m3u8")).body();
+            assertThat(playlist.lines().filter(l -> l.startsWith("#EXT-X-DATERANGE")).count()).isEqualTo(1);
+        } finally {
+            ffmpeg.destroyForcibly();
+        }
+    }
 }

@@ -16,12 +16,11 @@ import io.cuecast.core.time.Scheduler;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,27 +42,71 @@ public final class CueService {
     private final Scheduler scheduler;
     private final Clock clock;
     private final RateLimiter limiter;
+    private final Executor database;
     private final Map<String, Scheduler.Cancellable> timers = new ConcurrentHashMap<>();
+    /** Per stream: what state.json shows, kept current as cues go on air. */
+    private final Map<String, OnScreen> onScreen = new ConcurrentHashMap<>();
+    /**
+     * Per stream: held from the idempotency check to the cue being on air, so concurrent retries of
+     * one POST wait for the first and answer with its cue, and a cue cancelled while it fires is
+     * either cancelled or placed, never both.
+     */
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     /**
-     * @param scheduler runs scheduled cues at their instant
+     * @param scheduler runs scheduled cues at their instant; it only hands them to {@code database}
+     *     (the server's scheduler also drives every packager, so it never waits on I/O)
+     * @param database where a scheduled cue's store reads and writes run
      * @param cuesPerSecond the rate each stream may post cues at (bursts up to the same number)
      */
     public CueService(CueStore store, Predicate<String> streamExists, HubRegistry hubs, Scheduler scheduler,
-                      Clock clock, double cuesPerSecond) {
+                      Executor database, Clock clock, double cuesPerSecond) {
         this.store = store;
         this.streamExists = streamExists;
         this.hubs = hubs;
         this.scheduler = scheduler;
+        this.database = database;
         this.clock = clock;
         this.limiter = new RateLimiter(cuesPerSecond);
     }
 
-    /** Re-arms the timers of cues scheduled before a restart; those whose time passed are missed. */
+    /**
+     * At start: re-arms the timers of cues scheduled before a restart (those whose time passed are
+     * missed) and rebuilds what each stream has on screen from the log.
+     */
     public void rearm() {
+        for (Cue c : store.placed()) {
+            CueMessage.parse(c.payload()).ifPresent(m -> onScreen(c.streamId()).placed(m, started(c)));
+        }
         for (Cue c : store.scheduled()) {
             arm(c);
         }
+    }
+
+    private OnScreen onScreen(String streamId) {
+        return onScreen.computeIfAbsent(streamId, id -> new OnScreen());
+    }
+
+    private Object lock(String streamId) {
+        return locks.computeIfAbsent(streamId, id -> new Object());
+    }
+
+    private static Instant started(Cue c) {
+        return c.programDateTime() != null ? c.programDateTime() : c.createdAt();
+    }
+
+    /** Forgets a deleted stream: its timers, rate bucket and on-screen state. */
+    public void forget(String streamId) {
+        timers.entrySet().removeIf(e -> {
+            if (e.getKey().startsWith(streamId + "/")) {
+                e.getValue().cancel();
+                return true;
+            }
+            return false;
+        });
+        onScreen.remove(streamId);
+        locks.remove(streamId);
+        limiter.forget(streamId);
     }
 
     /** Runs every check a POST runs on the body alone (no stream, no clock); for the fuzz test. */
@@ -80,18 +123,16 @@ public final class CueService {
         return CueMessage.of(id, type, product, data, r.durationMs());
     }
 
-    /** Validates, logs and places (or schedules) a cue; a refused cue changes nothing. */
+    /**
+     * Validates, logs and places (or schedules) a cue; a refused cue changes nothing. A cue is on
+     * air only once it is in the log: a log that refuses it (disk full) leaves the stream untouched.
+     * A repeated idempotency key answers with the cue it made, however many retries run at once.
+     */
     public Cue create(String streamId, CueRequest r) {
         requireStream(streamId);
         CueType type = CueValidator.validate(r);
         Instant now = clock.instant();
         Instant at = CueValidator.at(r, now);
-        if (r.idempotencyKey() != null) {
-            Optional<Cue> existing = store.byIdempotencyKey(streamId, r.idempotencyKey());
-            if (existing.isPresent()) {
-                return existing.get();
-            }
-        }
         String id = "cue_" + Secrets.streamId();
         CueMessage message = message(id, type, r);
         int size = message.bytes().length;
@@ -99,57 +140,87 @@ public final class CueService {
             throw new ControlException.Invalid("cue_too_large", "body", "the cue is " + size
                     + " bytes serialized, over the limit of " + MAX_CUE_BYTES);
         }
-        StreamHub hub = hubs.get(streamId).orElse(null);
-        boolean immediate = at == null || !at.isAfter(now);
-        if (immediate && hub == null) {
-            throw new ControlException.Conflict("stream_not_live",
-                    "stream '" + streamId + "' is not live; pass 'at' to schedule the cue for later");
-        }
-        long wait = limiter.acquire(streamId, clock.millis());
-        if (wait > 0) {
-            throw new ControlException.RateLimited("more than the allowed cues per second for this stream",
-                    Math.max(1, (wait + 999) / 1000));
-        }
-        Cue cue = new Cue(id, streamId, type, message.json(), CueStatus.SCHEDULED, at, null, null, now,
-                r.idempotencyKey());
-        if (immediate) {
-            cue = place(cue, hub, now);
-            store.insert(cue);
-        } else {
-            store.insert(cue);
+        synchronized (lock(streamId)) {
+            if (r.idempotencyKey() != null) {
+                Optional<Cue> existing = store.byIdempotencyKey(streamId, r.idempotencyKey());
+                if (existing.isPresent()) {
+                    return existing.get();
+                }
+            }
+            StreamHub hub = hubs.get(streamId).orElse(null);
+            boolean immediate = at == null || !at.isAfter(now);
+            if (immediate && hub == null) {
+                throw new ControlException.Conflict("stream_not_live",
+                        "stream '" + streamId + "' is not live; pass 'at' to schedule the cue for later");
+            }
+            long wait = limiter.acquire(streamId, clock.millis());
+            if (wait > 0) {
+                throw new ControlException.RateLimited("more than the allowed cues per second for this stream",
+                        Math.max(1, (wait + 999) / 1000));
+            }
+            Cue cue = new Cue(id, streamId, type, message.json(), CueStatus.SCHEDULED, at, null, null, now,
+                    r.idempotencyKey());
+            if (immediate) {
+                Cue placed = placement(cue, hub, now);
+                Optional<Cue> holder = store.insert(placed);
+                if (holder.isPresent()) {
+                    return holder.get(); // another process took the key first
+                }
+                air(placed, hub, message);
+                return placed;
+            }
+            Optional<Cue> holder = store.insert(cue);
+            if (holder.isPresent()) {
+                return holder.get();
+            }
             arm(cue);
+            return cue;
         }
-        return cue;
     }
 
     /**
-     * Puts the cue on the stream at its live edge. The program date-time it answers is the hub's
+     * Where the cue goes: the stream's live edge. The program date-time it answers is the hub's
      * wall-clock time of that media instant, the same one the playlists' DATERANGE START-DATE uses.
      */
-    private Cue place(Cue cue, StreamHub hub, Instant now) {
+    private static Cue placement(Cue cue, StreamHub hub, Instant now) {
         long pts = Math.max(0, hub.liveEdgeMs());
-        hub.inject(new Packet(CueTrack.ID, pts, pts, true, Bytes.wrap(cue.payload().getBytes(StandardCharsets.UTF_8))));
         Instant pdt = hub.wallClockAt(pts);
         return cue.withStatus(CueStatus.PLACED, pts, pdt != null ? pdt : now);
     }
 
-    private void arm(Cue cue) {
-        long delay = Math.max(0, cue.at().toEpochMilli() - clock.millis());
-        timers.put(cue.id(), scheduler.schedule(() -> fire(cue), delay));
+    /** Puts a logged, placed cue on the stream and on the public state. */
+    private void air(Cue placed, StreamHub hub, CueMessage message) {
+        long pts = placed.ptsMs();
+        hub.inject(new Packet(CueTrack.ID, pts, pts, true, Bytes.wrap(placed.payload().getBytes(StandardCharsets.UTF_8))));
+        onScreen(placed.streamId()).placed(message, started(placed));
     }
 
-    private void fire(Cue cue) {
-        timers.remove(cue.id());
+    private void arm(Cue cue) {
+        long delay = Math.max(0, cue.at().toEpochMilli() - clock.millis());
+        String key = cue.streamId() + "/" + cue.id();
+        timers.put(key, scheduler.schedule(() -> database.execute(() -> fire(key, cue)), delay));
+    }
+
+    /** A scheduled cue's instant came: on the database executor, never the scheduler thread. */
+    private void fire(String key, Cue cue) {
+        timers.remove(key);
         try {
-            Cue current = store.get(cue.streamId(), cue.id()).orElse(null);
-            if (current == null || current.status() != CueStatus.SCHEDULED) {
-                return;
+            synchronized (lock(cue.streamId())) {
+                Cue current = store.get(cue.streamId(), cue.id()).orElse(null);
+                if (current == null || current.status() != CueStatus.SCHEDULED) {
+                    return;
+                }
+                StreamHub hub = hubs.get(cue.streamId()).orElse(null);
+                if (hub == null) {
+                    store.update(current.withStatus(CueStatus.MISSED, null, null));
+                    log.info("cue {} of stream {} missed (not live at its time)", cue.id(), cue.streamId());
+                    return;
+                }
+                Cue placed = placement(current, hub, clock.instant());
+                store.update(placed);
+                air(placed, hub, CueMessage.parse(placed.payload()).orElseThrow());
+                log.info("cue {} of stream {} placed", cue.id(), cue.streamId());
             }
-            StreamHub hub = hubs.get(cue.streamId()).orElse(null);
-            Cue done = hub == null ? current.withStatus(CueStatus.MISSED, null, null)
-                    : place(current, hub, clock.instant());
-            store.update(done);
-            log.info("cue {} of stream {} {}", cue.id(), cue.streamId(), done.status().wire());
         } catch (RuntimeException e) {
             log.error("scheduled cue {} failed", cue.id(), e);
         }
@@ -164,49 +235,32 @@ public final class CueService {
     /** Cancels a cue that has not played yet. */
     public Cue cancel(String streamId, String cueId) {
         requireStream(streamId);
-        Cue c = store.get(streamId, cueId).orElseThrow(() -> new ControlException.NotFound("cue_not_found",
-                "no cue '" + cueId + "' on stream '" + streamId + "'"));
-        if (c.status() != CueStatus.SCHEDULED) {
-            throw new ControlException.Conflict("cue_already_" + c.status().wire(),
-                    "cue '" + cueId + "' is " + c.status().wire() + "; only scheduled cues can be cancelled");
+        synchronized (lock(streamId)) {
+            Cue c = store.get(streamId, cueId).orElseThrow(() -> new ControlException.NotFound("cue_not_found",
+                    "no cue '" + cueId + "' on stream '" + streamId + "'"));
+            if (c.status() != CueStatus.SCHEDULED) {
+                throw new ControlException.Conflict("cue_already_" + c.status().wire(),
+                        "cue '" + cueId + "' is " + c.status().wire() + "; only scheduled cues can be cancelled");
+            }
+            Scheduler.Cancellable t = timers.remove(streamId + "/" + cueId);
+            if (t != null) {
+                t.cancel();
+            }
+            Cue cancelled = c.withStatus(CueStatus.CANCELLED, null, null);
+            store.update(cancelled);
+            return cancelled;
         }
-        Scheduler.Cancellable t = timers.remove(cueId);
-        if (t != null) {
-            t.cancel();
-        }
-        Cue cancelled = c.withStatus(CueStatus.CANCELLED, null, null);
-        store.update(cancelled);
-        return cancelled;
     }
 
     /**
      * The products on screen now: per SKU, the latest placed cue about it, when the one on-screen
      * rule of {@link CueMessage#keepsProductOnScreen} holds for it now (the playlists' DATERANGE
-     * retention applies the same rule).
+     * retention applies the same rule). From memory: a popular show's viewers never read the log.
      */
     public PublicState activeState(String streamId) {
         requireStream(streamId);
-        Map<String, CueMessage> latest = new LinkedHashMap<>();
-        Map<String, Instant> started = new LinkedHashMap<>();
-        for (Cue c : store.list(streamId)) {
-            if (c.status() != CueStatus.PLACED) {
-                continue;
-            }
-            CueMessage m = CueMessage.parse(c.payload()).orElse(null);
-            if (m == null || m.sku() == null) {
-                continue;
-            }
-            latest.remove(m.sku()); // the newest goes last, as a product re-shown moves to the end
-            latest.put(m.sku(), m);
-            started.put(m.sku(), c.programDateTime() != null ? c.programDateTime() : c.createdAt());
-        }
-        Instant now = clock.instant();
-        List<JsonNode> products = new ArrayList<>();
-        latest.forEach((sku, m) -> {
-            if (m.keepsProductOnScreen(started.get(sku), now)) {
-                products.add(m.tree());
-            }
-        });
+        OnScreen state = onScreen.get(streamId);
+        List<JsonNode> products = state == null ? List.of() : state.at(clock.instant());
         return new PublicState(streamId, hubs.get(streamId).isPresent(), products);
     }
 

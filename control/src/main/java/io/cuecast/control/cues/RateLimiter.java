@@ -12,6 +12,11 @@ final class RateLimiter {
         this.perSecond = perSecond;
     }
 
+    /** Drops the bucket of a key that is gone (a deleted stream). */
+    void forget(String key) {
+        buckets.remove(key);
+    }
+
     /** Takes a token; returns 0 when allowed, else the milliseconds until one is available. */
     long acquire(String key, long nowMillis) {
         double[] b = buckets.computeIfAbsent(key, k -> new double[] {perSecond, nowMillis});

@@ -26,12 +26,15 @@ public final class SqliteCueStore implements CueStore {
         this.db = owner.connection();
     }
 
-    /** Inserts a cue. */
+    /**
+     * Inserts a cue; the UNIQUE (stream_id, idempotency_key) constraint makes the key check atomic
+     * (SQLite upsert, {@code ON CONFLICT DO NOTHING}), also against another process on the file.
+     */
     @Override
-    public void insert(Cue c) {
+    public Optional<Cue> insert(Cue c) {
         synchronized (owner) {
             try (PreparedStatement ps = db.prepareStatement("INSERT INTO cues (" + COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (stream_id, idempotency_key) DO NOTHING")) {
                 ps.setString(1, c.id());
                 ps.setString(2, c.streamId());
                 ps.setString(3, c.type().wire());
@@ -46,10 +49,14 @@ public final class SqliteCueStore implements CueStore {
                 ps.setString(8, c.programDateTime() == null ? null : c.programDateTime().toString());
                 ps.setString(9, c.createdAt().toString());
                 ps.setString(10, c.idempotencyKey());
-                ps.executeUpdate();
+                if (ps.executeUpdate() == 1) {
+                    return Optional.empty();
+                }
             } catch (SQLException e) {
                 throw new StoreException("cannot insert cue " + c.id() + ": " + e.getMessage(), e);
             }
+            return Optional.of(byIdempotencyKey(c.streamId(), c.idempotencyKey()).orElseThrow(() ->
+                    new StoreException("cue " + c.id() + " was not inserted and no cue holds its idempotency key")));
         }
     }
 
@@ -84,6 +91,13 @@ public final class SqliteCueStore implements CueStore {
     @Override
     public List<Cue> scheduled() {
         return query("SELECT " + COLUMNS + " FROM cues WHERE status = ? ORDER BY at", CueStatus.SCHEDULED.wire());
+    }
+
+    /** Every placed cue, oldest first. */
+    @Override
+    public List<Cue> placed() {
+        return query("SELECT " + COLUMNS + " FROM cues WHERE status = ? ORDER BY created_at, rowid",
+                CueStatus.PLACED.wire());
     }
 
     /** One cue. */

@@ -37,6 +37,11 @@ public final class StreamKeyIndex {
         }
     }
 
+    /** Whether {@code streamId} exists (every stream has a key); from memory. */
+    public boolean contains(String streamId) {
+        return digestByStream.containsKey(streamId);
+    }
+
     /**
      * The stream {@code streamKey} publishes to, compared in constant time; empty when unknown.
      * Answers from memory, so ingest calls it on its event loop (as its {@code PublishAuthorizer}).

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,7 +54,8 @@ class CueServiceTest {
     void setUp() {
         streams = new SqliteStreamStore(dir);
         streams.insert(new StreamRecord("s", "s", "key", T0));
-        cues = new CueService(new SqliteCueStore(streams), id -> streams.get(id).isPresent(), hubs, scheduler, clock, 20);
+        cues = new CueService(new SqliteCueStore(streams), id -> streams.get(id).isPresent(), hubs, scheduler, Runnable::run,
+                clock, 20);
     }
 
     @AfterEach
@@ -221,11 +223,114 @@ class CueServiceTest {
         goLive();
         Cue later = cues.create("s", show("MUG-1", null, T0.plusSeconds(10).toString(), null));
         ManualScheduler afterRestart = new ManualScheduler(clock);
-        CueService restarted = new CueService(new SqliteCueStore(streams), id -> true, hubs, afterRestart, clock, 20);
+        CueService restarted = new CueService(new SqliteCueStore(streams), id -> true, hubs, afterRestart, Runnable::run,
+                clock, 20);
         restarted.rearm();
         afterRestart.advance(Duration.ofSeconds(10));
         JsonNode placed = CueView.of(restarted.list("s").get(0)).cue();
         assertThat(restarted.list("s").get(0).status()).isEqualTo(CueStatus.PLACED);
         assertThat(placed.get("id").asText()).isEqualTo(later.id());
+    }
+
+    /** Review M2: 50 clients retrying at once with one idempotency key make one cue, with one answer. */
+    @Test
+    void fiftyConcurrentPostsWithOneKeyMakeOneCueAndOneAnswer() throws Exception {
+        goLive();
+        int n = 50;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<Cue>> answers = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            answers.add(pool.submit(() -> {
+                go.await();
+                return cues.create("s", show("MUG-1", null, null, "same-key"));
+            }));
+        }
+        go.countDown();
+        List<Cue> results = new ArrayList<>();
+        for (java.util.concurrent.Future<Cue> f : answers) {
+            results.add(f.get(30, java.util.concurrent.TimeUnit.SECONDS)); // an exception here is a 500 or a 429
+        }
+        pool.shutdown();
+        assertThat(results).allSatisfy(c -> assertThat(c).isEqualTo(results.get(0)));
+        assertThat(cues.list("s")).hasSize(1);
+        assertThat(onAir).as("cues on air").hasSize(1);
+    }
+
+    /** Review M2: a cue the log refuses (disk full, busy) must not be on air. */
+    @Test
+    void aCueThatCannotBeStoredNeverGoesOnAir() throws Exception {
+        CueStore real = new SqliteCueStore(streams);
+        CueStore failing = new CueStoreProxy(real) {
+            @Override
+            public Optional<Cue> insert(Cue c) {
+                throw new io.cuecast.control.store.StoreException("disk full", null);
+            }
+        };
+        cues = new CueService(failing, id -> true, hubs, scheduler, Runnable::run, clock, 20);
+        goLive();
+        assertThatThrownBy(() -> cues.create("s", show("MUG-1", null, null, null)))
+                .isInstanceOf(io.cuecast.control.store.StoreException.class);
+        assertThat(onAir).isEmpty();
+        assertThat(cues.activeState("s").products()).isEmpty();
+    }
+
+    /** Review H3: the public state is served from memory, however often it is asked for. */
+    @Test
+    void theStateIsServedFromMemory() throws Exception {
+        int[] reads = {0};
+        CueStore counting = new CueStoreProxy(new SqliteCueStore(streams)) {
+            @Override
+            public List<Cue> list(String streamId) {
+                reads[0]++;
+                return super.list(streamId);
+            }
+
+            @Override
+            public Optional<Cue> get(String streamId, String cueId) {
+                reads[0]++;
+                return super.get(streamId, cueId);
+            }
+        };
+        cues = new CueService(counting, id -> true, hubs, scheduler, Runnable::run, clock, 20);
+        goLive();
+        cues.create("s", show("MUG", null, null, null));
+        cues.create("s", show("LAMP", null, T0.plusSeconds(1).toString(), null));
+        scheduler.advance(Duration.ofSeconds(1));
+        reads[0] = 0;
+        for (int i = 0; i < 100; i++) {
+            assertThat(skus(cues.activeState("s"))).containsExactly("MUG", "LAMP");
+        }
+        assertThat(reads[0]).as("store reads for 100 state requests").isZero();
+    }
+
+    /** Review M1: the scheduler thread drives every packager; a scheduled cue's database work runs elsewhere. */
+    @Test
+    void aScheduledCueDoesItsDatabaseWorkOffTheSchedulerThread() throws Exception {
+        List<String> storeThreads = java.util.Collections.synchronizedList(new ArrayList<>());
+        CueStore recording = new CueStoreProxy(new SqliteCueStore(streams)) {
+            @Override
+            public Optional<Cue> get(String streamId, String cueId) {
+                storeThreads.add(Thread.currentThread().getName());
+                return super.get(streamId, cueId);
+            }
+
+            @Override
+            public void update(Cue c) {
+                storeThreads.add(Thread.currentThread().getName());
+                super.update(c);
+            }
+        };
+        java.util.concurrent.ExecutorService database = java.util.concurrent.Executors.newSingleThreadExecutor(
+                r -> new Thread(r, "cue-database"));
+        cues = new CueService(recording, id -> true, hubs, scheduler, database, clock, 20);
+        goLive();
+        cues.create("s", show("MUG", null, T0.plusSeconds(10).toString(), null));
+        storeThreads.clear();
+        scheduler.advance(Duration.ofSeconds(10)); // the scheduler's task runs on this thread
+        database.submit(() -> { }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        database.shutdown();
+        assertThat(storeThreads).isNotEmpty().allMatch("cue-database"::equals);
+        assertThat(onAir).hasSize(1);
     }
 }
