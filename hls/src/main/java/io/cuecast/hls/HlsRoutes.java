@@ -100,6 +100,9 @@ public final class HlsRoutes {
         if (id == null || !isHinted(rendition, id)) {
             return done(notFound("segment expired or never existed"));
         }
+        if (rendition.waiting() >= RenditionTimeline.MAX_WAITERS) {
+            return done(busy());
+        }
         if (!r.isHead()) {
             // A preload hint names the next part before it exists (§6.2.6): stream it as it is written.
             return done(counted(Response.streamed(HttpResponseStatus.OK, "video/iso.segment",
@@ -110,8 +113,11 @@ public final class HlsRoutes {
                             }))
                     .header(HttpHeaderNames.CACHE_CONTROL, IMMUTABLE), null));
         }
-        return rendition.await(id[0], (int) id[1]).copy().orTimeout(waitMillis(rendition), TimeUnit.MILLISECONDS)
-                .handleAsync((v, err) -> wholePart(rendition, name), r.executor());
+        CompletableFuture<Void> ready = rendition.await(id[0], (int) id[1], waitMillis(rendition));
+        if (ready == null) {
+            return done(busy());
+        }
+        return ready.handleAsync((v, err) -> wholePart(rendition, name), r.executor());
     }
 
     /** The part as listed, or 404 when it does not exist. */
@@ -167,8 +173,13 @@ public final class HlsRoutes {
             return done(text(HttpResponseStatus.BAD_REQUEST, "_HLS_msn " + msn
                     + " is more than two segments past the last one (" + (next - 1) + ")"));
         }
-        return rendition.await(msn, part).copy().orTimeout(waitMillis(rendition), TimeUnit.MILLISECONDS)
-                .handleAsync((v, err) -> r, r.executor())
+        CompletableFuture<Void> ready = rendition.await(msn, part, waitMillis(rendition));
+        if (ready == null) {
+            // Over the rendition's bound of blocked requests: the current playlist now; the player
+            // asks again for the next part (the spec lets a server answer a blocking reload early).
+            return playlist(r, Kind.PLAYLIST, stream, rendition, delta);
+        }
+        return ready.handleAsync((v, err) -> r, r.executor())
                 .thenCompose(req -> playlist(req, Kind.PLAYLIST, stream, rendition, delta));
     }
 
@@ -209,6 +220,12 @@ public final class HlsRoutes {
     private Response media(ByteBuf data, Kind kind) {
         return counted(Response.of(HttpResponseStatus.OK, kind == Kind.INIT ? "video/mp4" : "video/iso.segment", data)
                 .header(HttpHeaderNames.CACHE_CONTROL, IMMUTABLE), kind);
+    }
+
+    /** 503 with Retry-After: the rendition holds as many blocked requests as it may. */
+    private Response busy() {
+        return text(HttpResponseStatus.SERVICE_UNAVAILABLE, "too many requests waiting on this rendition; retry")
+                .header(HttpHeaderNames.RETRY_AFTER, "1");
     }
 
     private Response notFound(String why) {

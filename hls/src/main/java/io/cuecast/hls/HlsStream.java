@@ -162,24 +162,26 @@ public final class HlsStream {
             return; // a newer session already took over
         }
         live = false;
-        endTimer = scheduler.schedule(() -> {
+        // The timers only hand over: the scheduler thread also drives every packager, and ending a
+        // rendition answers its blocked requests. The stream's serial executor does the work.
+        endTimer = scheduler.schedule(() -> serial.execute(this::endAfterGrace), settings.endGraceMs());
+    }
+
+    private synchronized void endAfterGrace() {
+        if (live) {
+            return;
+        }
+        source.end();
+        ladder.values().forEach(RenditionTimeline::end);
+        // An ended stream would otherwise hold its window forever: free it after a while.
+        endTimer = scheduler.schedule(() -> serial.execute(() -> {
             synchronized (HlsStream.this) {
                 if (live) {
                     return;
                 }
-                source.end();
-                ladder.values().forEach(RenditionTimeline::end);
-                // An ended stream would otherwise hold its window forever: free it after a while.
-                endTimer = scheduler.schedule(() -> {
-                    synchronized (HlsStream.this) {
-                        if (live) {
-                            return;
-                        }
-                    }
-                    onExpired.run();
-                }, settings.retainEndedMs());
             }
-        }, settings.endGraceMs());
+            onExpired.run();
+        }), settings.retainEndedMs());
     }
 
     /** Stops packaging at once (the stream was deleted). */

@@ -14,6 +14,10 @@ final class PartStreams {
 
     private final List<Stream> streams = new ArrayList<>();
 
+    int size() {
+        return streams.size();
+    }
+
     /** Streams part {@code part} of segment {@code msn} to {@code sink} from its next chunk. */
     void add(long msn, int part, PartSink sink) {
         streams.add(new Stream(msn, part, sink));
@@ -47,13 +51,14 @@ final class PartStreams {
         if (streams.isEmpty()) {
             return;
         }
+        // One linear pass: removeAll(list) would cost streams × done under the timeline lock.
         List<Stream> done = new ArrayList<>();
+        List<Stream> kept = new ArrayList<>();
         for (Stream s : streams) {
-            if (which.test(s)) {
-                done.add(s);
-            }
+            (which.test(s) ? done : kept).add(s);
         }
-        streams.removeAll(done);
+        streams.clear();
+        streams.addAll(kept);
         for (Stream s : done) {
             s.sink().done(complete);
         }

@@ -50,6 +50,12 @@ public final class RenditionTimeline implements SegmentSink {
         }
     }
 
+    /**
+     * Blocked requests (reloads, part requests, streamed parts) one rendition holds at once. Each
+     * costs about a kilobyte; past it a request is answered at once (see {@link HlsRoutes}).
+     */
+    public static final int MAX_WAITERS = 10_000;
+
     private final String tag;
     private final int window;
     private final int configuredTarget;
@@ -57,7 +63,8 @@ public final class RenditionTimeline implements SegmentSink {
     private final List<MediaSegment> segments = new ArrayList<>();
     private final DateRangeWindow dateRanges = new DateRangeWindow();
     private final List<Part> openParts = new ArrayList<>();
-    private final List<Waiter> waiters = new ArrayList<>();
+    private final Waiters waiters = new Waiters();
+    private final int maxWaiters;
     /** CMAF chunks of the part being written (the next entry of openParts once complete). */
     private final List<ByteBuf> partChunks = new ArrayList<>();
     /** Responses streaming a part that is being written or not started yet. */
@@ -84,6 +91,12 @@ public final class RenditionTimeline implements SegmentSink {
      * @param targetSeconds configured target duration, rounded up
      */
     public RenditionTimeline(String tag, int window, int targetSeconds) {
+        this(tag, window, targetSeconds, MAX_WAITERS);
+    }
+
+    /** @param maxWaiters blocked requests held at once (see {@link #MAX_WAITERS}) */
+    RenditionTimeline(String tag, int window, int targetSeconds, int maxWaiters) {
+        this.maxWaiters = maxWaiters;
         this.tag = tag;
         this.window = window;
         this.configuredTarget = targetSeconds;
@@ -127,7 +140,6 @@ public final class RenditionTimeline implements SegmentSink {
     }
 
     /** A blocked request: complete when part {@code part} of segment {@code msn} exists (-1: the whole segment). */
-    private record Waiter(long msn, int part, CompletableFuture<Void> future) {}
 
     /** Sets the advertised PART-TARGET in seconds; 0 turns LL-HLS tags off. */
     public synchronized void partTarget(double seconds) {
@@ -189,7 +201,7 @@ public final class RenditionTimeline implements SegmentSink {
      * @return false when that part cannot be streamed (complete already, or too far ahead)
      */
     public synchronized boolean streamPart(long msn, int part, PartSink sink) {
-        if (closed || snapshot == null || snapshot.ended()) {
+        if (closed || snapshot == null || snapshot.ended() || waiters.size() + streaming.size() >= maxWaiters) {
             return false;
         }
         boolean current = msn == nextSequence && part == openParts.size();
@@ -260,16 +272,36 @@ public final class RenditionTimeline implements SegmentSink {
 
     /**
      * Completes when part {@code part} of segment {@code msn} exists, or the whole segment when
-     * {@code part} is -1 (RFC 8216bis §6.2.5.2 blocking playlist reload). Never blocks a thread.
+     * {@code part} is -1 (RFC 8216bis §6.2.5.2 blocking playlist reload); completes at once when the
+     * rendition has ended. Never blocks a thread. After {@code timeoutMs} the future fails with a
+     * {@link java.util.concurrent.TimeoutException} and the wait is forgotten.
+     *
+     * @return the future, or null when the rendition already holds {@link #MAX_WAITERS} waits
      */
-    public synchronized CompletableFuture<Void> await(long msn, int part) {
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        if (closed || satisfied(msn, part)) {
-            f.complete(null);
-        } else {
-            waiters.add(new Waiter(msn, part, f));
+    public synchronized CompletableFuture<Void> await(long msn, int part, long timeoutMs) {
+        if (closed || (snapshot != null && snapshot.ended()) || satisfied(msn, part)) {
+            return CompletableFuture.completedFuture(null);
         }
+        if (waiters.size() + streaming.size() >= maxWaiters) {
+            return null;
+        }
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        waiters.add(msn, part, f);
+        f.orTimeout(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS).whenComplete((v, e) -> {
+            if (e != null) {
+                forget(msn, part, f);
+            }
+        });
         return f;
+    }
+
+    private synchronized void forget(long msn, int part, CompletableFuture<Void> f) {
+        waiters.remove(msn, part, f);
+    }
+
+    /** Requests blocked now, for tests and metrics. */
+    public synchronized int waiting() {
+        return waiters.size() + streaming.size();
     }
 
     private boolean satisfied(long msn, int part) {
@@ -280,18 +312,9 @@ public final class RenditionTimeline implements SegmentSink {
     }
 
     private void wakeWaiters(boolean all) {
-        if (waiters.isEmpty()) {
-            return;
-        }
-        List<Waiter> done = new ArrayList<>();
-        for (Waiter w : waiters) {
-            if (all || satisfied(w.msn(), w.part())) {
-                done.add(w);
-            }
-        }
-        waiters.removeAll(done);
-        for (Waiter w : done) {
-            w.future().complete(null);
+        List<CompletableFuture<Void>> due = all ? waiters.all() : waiters.due(nextSequence, openParts.size());
+        for (CompletableFuture<Void> f : due) {
+            f.complete(null);
         }
     }
 

@@ -99,21 +99,21 @@ class LowLatencyTest {
         RenditionTimeline t = new RenditionTimeline("t", 6, 2);
         t.partTarget(0.334);
         t.addInit(new byte[] {1}, null);
-        assertThat(t.await(0, 0)).as("not yet").isNotDone();
+        assertThat(t.await(0, 0, 60_000)).as("not yet").isNotDone();
         List<CompletableFuture<Void>> blocked = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
-            blocked.add(t.await(0, 1));
+            blocked.add(t.await(0, 1, 60_000));
         }
-        CompletableFuture<Void> wholeSegment = t.await(0, -1);
+        CompletableFuture<Void> wholeSegment = t.await(0, -1, 60_000);
         t.addPart(Unpooled.directBuffer(1).writeByte(0), 0.3, true);
-        assertThat(t.await(0, 0)).isDone();
+        assertThat(t.await(0, 0, 60_000)).isDone();
         assertThat(blocked).noneMatch(CompletableFuture::isDone);
         t.addPart(Unpooled.directBuffer(1).writeByte(1), 0.3, false);
         assertThat(blocked).allMatch(CompletableFuture::isDone);
         assertThat(wholeSegment).isNotDone();
         t.completeSegment(0.6, T0, "init-t-0.mp4", 18);
         assertThat(wholeSegment).isDone();
-        assertThat(t.await(0, 5)).as("an older segment is complete").isDone();
+        assertThat(t.await(0, 5, 60_000)).as("an older segment is complete").isDone();
         t.close();
     }
 
