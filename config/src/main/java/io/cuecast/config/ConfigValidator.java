@@ -40,6 +40,14 @@ public final class ConfigValidator {
         notBlank("http.host", c.http().host());
         port("http.port", c.http().port());
         port("http.tlsPort", c.http().tlsPort());
+        range("http.requestTimeoutMs", c.http().requestTimeoutMs(), 100, 600_000);
+        range("http.maxConnections", c.http().maxConnections(), 1, 10_000_000);
+        range("http.maxConnectionsPerAddress", c.http().maxConnectionsPerAddress(), 1, 10_000_000);
+        if (!c.http().corsOrigin().matches("[\\x21-\\x7e]+")) {
+            // It goes into every response header: a CR or LF would break every response (review L10).
+            throw new ConfigException("'http.corsOrigin' must be one header value without spaces or control"
+                    + " characters, got '" + c.http().corsOrigin() + "'");
+        }
         if (c.http().tlsCertFile().isEmpty() != c.http().tlsKeyFile().isEmpty()) {
             throw new ConfigException("'http.tlsCertFile' and 'http.tlsKeyFile' must be set together");
         }

@@ -45,8 +45,12 @@ public record CuecastConfig(String dataDir, String publicHost, Rtmp rtmp, Http h
      * @param tlsPort HTTPS port with HTTP/2 (ALPN h2, falling back to HTTP/1.1), used only when a certificate is set (default 8443)
      * @param tlsCertFile PEM certificate chain; empty for no HTTPS (default empty)
      * @param tlsKeyFile PEM private key (PKCS#8) of that certificate (default empty)
+     * @param requestTimeoutMs time from a request's first byte to the whole request; a slower one gets 408 (default 10000)
+     * @param maxConnections public HTTP(S) connections open at once; more are closed at accept (default 10000)
+     * @param maxConnectionsPerAddress of those, from one remote address (default 1000: players behind one NAT)
      */
-    public record Http(String host, int port, String corsOrigin, int tlsPort, String tlsCertFile, String tlsKeyFile) {
+    public record Http(String host, int port, String corsOrigin, int tlsPort, String tlsCertFile, String tlsKeyFile,
+                       int requestTimeoutMs, int maxConnections, int maxConnectionsPerAddress) {
         /** True when HTTPS is configured. */
         public boolean tls() {
             return !tlsCertFile.isEmpty();
@@ -136,7 +140,7 @@ public record CuecastConfig(String dataDir, String publicHost, Rtmp rtmp, Http h
                 "./data",
                 "127.0.0.1",
                 new Rtmp("0.0.0.0", 1935, "live", 8 * 1024 * 1024, 4096, 5_000, 5_000, 10_000, 20_000, 1000, 20),
-                new Http("0.0.0.0", 8080, "*", 8443, "", ""),
+                new Http("0.0.0.0", 8080, "*", 8443, "", "", 10_000, 10_000, 1000),
                 new Admin("127.0.0.1", 8081, "", 64 * 1024),
                 new Hls(2000, 6, 10_000, 300_000, 200),
                 defaultLadder());

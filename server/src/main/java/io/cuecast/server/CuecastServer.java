@@ -2,6 +2,7 @@ package io.cuecast.server;
 
 import io.cuecast.config.CuecastConfig;
 import io.cuecast.core.hub.HubRegistry;
+import io.cuecast.core.net.ConnectionLimits;
 import io.cuecast.core.hub.TickExecutor;
 import io.cuecast.ingest.rtmp.RtmpMetrics;
 import io.cuecast.ingest.rtmp.RtmpServer;
@@ -26,6 +27,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -37,6 +39,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -159,7 +162,8 @@ public final class CuecastServer implements AutoCloseable {
         new HlsRoutes(hls, config.http().corsOrigin(), meters).addTo(publicRoutes);
         new PublicState(cues, config.http().corsOrigin()).addTo(publicRoutes);
         new WatchPage(streams::exists).addTo(publicRoutes);
-        HttpServers.Port publicPort = new HttpServers.Port(publicRoutes.build(), PUBLIC_MAX_BODY, null);
+        HttpServers.Port publicPort = new HttpServers.Port(publicRoutes.build(), PUBLIC_MAX_BODY, null,
+                config.http().requestTimeoutMs(), httpAdmission(config.http(), meters));
         httpChannel = HttpServers.bindWithH2c(config.http().host(), config.http().port(), boss, workers, serverType,
                 publicPort);
         if (config.http().tls()) {
@@ -174,6 +178,27 @@ public final class CuecastServer implements AutoCloseable {
         log.info("started (transport {}): rtmp {}, http {}, admin {}", epoll ? "epoll" : "nio", rtmpPort(), httpPort(),
                 adminPort());
         return this;
+    }
+
+    /**
+     * The public port's connection caps (HTTP and HTTPS together): {@code http.maxConnections} and
+     * {@code http.maxConnectionsPerAddress}, refusals counted by reason.
+     */
+    private static HttpServers.Admission httpAdmission(CuecastConfig.Http http, MeterRegistry meters) {
+        ConnectionLimits limits = new ConnectionLimits(http.maxConnections(), http.maxConnectionsPerAddress());
+        meters.gauge("cuecast.http.connections", limits, ConnectionLimits::open);
+        return ch -> {
+            InetAddress address = ch.remoteAddress().getAddress();
+            ConnectionLimits.Refusal refusal = limits.tryOpen(address);
+            if (refusal != null) {
+                meters.counter("cuecast.http.connections.refused", "reason",
+                        refusal == ConnectionLimits.Refusal.TOTAL ? "max_connections" : "max_connections_per_address")
+                        .increment();
+                return false;
+            }
+            ch.closeFuture().addListener(f -> limits.close(address));
+            return true;
+        };
     }
 
     private static ThreadFactory threads(String prefix, boolean daemon) {
