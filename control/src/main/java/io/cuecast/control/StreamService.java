@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cuecast.config.ConfigException;
 import io.cuecast.config.ConfigLoader;
 import io.cuecast.config.CuecastConfig;
+import io.cuecast.control.store.KeyHash;
 import io.cuecast.control.store.StreamKeyIndex;
 import io.cuecast.control.store.StreamRecord;
 import io.cuecast.control.store.StreamStore;
@@ -72,7 +73,7 @@ public final class StreamService {
         this.ladderStatus = ladderStatus;
         this.serverLadder = serverLadder;
         for (StreamRecord r : store.list()) {
-            keys.put(r.id(), r.streamKey());
+            keys.put(r.id(), r.keyHash());
         }
         store.ladders().forEach((id, text) -> {
             try {
@@ -90,21 +91,22 @@ public final class StreamService {
             throw new ControlException.Invalid("name", "is longer than 200 characters");
         }
         String id = Secrets.streamId();
-        StreamRecord r = new StreamRecord(id, name == null || name.isBlank() ? id : name.strip(), Secrets.streamKey(),
+        String key = Secrets.streamKey();
+        StreamRecord r = new StreamRecord(id, name == null || name.isBlank() ? id : name.strip(), KeyHash.of(key),
                 clock.instant().truncatedTo(ChronoUnit.MILLIS));
         store.insert(r);
-        keys.put(r.id(), r.streamKey());
-        return view(r);
+        keys.put(r.id(), r.keyHash());
+        return view(r, key);
     }
 
-    /** All streams. */
+    /** All streams; keys are not shown (only their hashes are stored). */
     public List<StreamView> list() {
-        return store.list().stream().map(this::view).toList();
+        return store.list().stream().map(r -> view(r, null)).toList();
     }
 
-    /** One stream. */
+    /** One stream; its key is not shown (only its hash is stored). */
     public StreamView get(String id) {
-        return view(find(id));
+        return view(find(id), null);
     }
 
     /**
@@ -115,11 +117,12 @@ public final class StreamService {
     public synchronized StreamView rotateKey(String id) {
         StreamRecord r = find(id);
         String key = Secrets.streamKey();
-        if (!store.updateKey(id, key)) {
+        String hash = KeyHash.of(key);
+        if (!store.updateKey(id, hash)) {
             throw notFound(id);
         }
-        keys.put(id, key);
-        return view(new StreamRecord(r.id(), r.name(), key, r.createdAt()));
+        keys.put(id, hash);
+        return view(new StreamRecord(r.id(), r.name(), hash, r.createdAt()), key);
     }
 
     /**
@@ -189,12 +192,13 @@ public final class StreamService {
         return new ControlException.NotFound("stream_not_found", "no stream with id '" + id + "'");
     }
 
-    private StreamView view(StreamRecord r) {
+    /** @param key the stream key in clear, only right after it was made (create, rotate); else null */
+    private StreamView view(StreamRecord r, String key) {
         Urls u = urls.get();
         Optional<StreamHub> hub = hubs.get(r.id());
         StreamView.Ingest ingest = hub.map(StreamService::ingest).orElse(null);
         StreamView.Ladder ladder = ladderStatus.apply(r.id()).orElse(null);
-        return new StreamView(r.id(), r.name(), r.streamKey(), u.rtmpServer(), u.rtmpServer() + "/" + r.streamKey(),
+        return new StreamView(r.id(), r.name(), key, u.rtmpServer(), key == null ? null : u.rtmpServer() + "/" + key,
                 u.httpBase() + "/hls/" + r.id() + "/master.m3u8", r.createdAt().toString(), ingest != null, ingest,
                 ladder);
     }

@@ -8,9 +8,10 @@ import java.util.List;
  *
  * @param id stream id
  * @param name label
- * @param streamKey the secret to paste into OBS "Stream Key"
+ * @param streamKey the secret to paste into OBS "Stream Key"; only in the answer that made it (create,
+ *     rotate): the server keeps its hash, not the key
  * @param rtmpServer what to paste into OBS "Server"
- * @param rtmpUrl server and key in one URL, for ffmpeg
+ * @param rtmpUrl server and key in one URL, for ffmpeg; only with {@code streamKey}
  * @param playbackUrl the multivariant playlist
  * @param createdAt ISO-8601 creation time
  * @param live whether a publisher is attached now

@@ -1,14 +1,16 @@
 package io.cuecast.server;
 
 import io.cuecast.control.Secrets;
+import io.cuecast.control.store.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
 
 /**
  * Resolves the admin bearer token: from the config ({@code admin.token} / {@code CUECAST_ADMIN_TOKEN})
@@ -22,6 +24,14 @@ import java.nio.file.attribute.PosixFilePermissions;
 public record AdminToken(String value, boolean generated, Path file) {
     static final String FILE_NAME = "admin-token";
 
+    private static Optional<String> read(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        String stored = Files.readString(file, StandardCharsets.UTF_8).trim();
+        return stored.length() >= 16 ? Optional.of(stored) : Optional.empty();
+    }
+
     /** Resolves the token as described above. */
     public static AdminToken resolve(String configured, Path dataDir) {
         if (configured != null && !configured.isEmpty()) {
@@ -29,24 +39,30 @@ public record AdminToken(String value, boolean generated, Path file) {
         }
         Path file = dataDir.resolve(FILE_NAME);
         try {
-            if (Files.exists(file)) {
-                String stored = Files.readString(file, StandardCharsets.UTF_8).trim();
-                if (stored.length() >= 16) {
-                    return new AdminToken(stored, false, file);
-                }
+            Optional<String> stored = read(file);
+            if (stored.isPresent()) {
+                return new AdminToken(stored.get(), false, file);
             }
-            Files.createDirectories(dataDir);
+            PrivateFiles.directory(dataDir);
             String token = Secrets.adminToken();
-            Path tmp = dataDir.resolve(FILE_NAME + ".tmp");
-            Files.writeString(tmp, token + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
+            // A fresh temporary file created 0600 (never readable by others, not even empty), written,
+            // then linked into place: link() fails if another first start won the race, and then
+            // both use the winner's token.
+            Path tmp = Files.createTempFile(dataDir, FILE_NAME + "-", ".tmp", PrivateFiles.fileAttributes(dataDir));
             try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system
+                Files.writeString(tmp, token + "\n", StandardCharsets.UTF_8, StandardOpenOption.WRITE,
+                        StandardOpenOption.SYNC);
+                try {
+                    Files.createLink(file, tmp);
+                } catch (FileAlreadyExistsException lost) {
+                    return new AdminToken(read(file).orElseThrow(() -> new IOException(file
+                            + " exists but holds no token")), false, file);
+                } catch (UnsupportedOperationException noLinks) {
+                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
             }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
             return new AdminToken(token, true, file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or write the admin token in " + dataDir, e);

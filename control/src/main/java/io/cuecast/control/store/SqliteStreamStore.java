@@ -23,47 +23,94 @@ import java.util.Optional;
  * blocks on disk: never call it from a Netty event loop.
  */
 public final class SqliteStreamStore implements StreamStore {
-    private static final int SCHEMA_VERSION = 3;
+    private static final int SCHEMA_VERSION = 4;
     private final Connection db;
 
     /** Opens (and creates or migrates) the database in {@code dataDir}. */
     public SqliteStreamStore(Path dataDir) {
         try {
-            Files.createDirectories(dataDir);
-            db = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("cuecast.db").toAbsolutePath());
+            PrivateFiles.directory(dataDir);
+            Path file = dataDir.resolve("cuecast.db");
+            // SQLite gives its -wal and -shm files the database file's permissions: 0600 for all three.
+            PrivateFiles.file(file);
+            db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
             try (Statement s = db.createStatement()) {
-                s.execute("PRAGMA journal_mode=WAL");
+                try (ResultSet rs = s.executeQuery("PRAGMA journal_mode=WAL")) {
+                    String mode = rs.next() ? rs.getString(1) : "?";
+                    if (!"wal".equalsIgnoreCase(mode)) {
+                        throw new StoreException("the database would not switch to WAL (journal mode " + mode + ")");
+                    }
+                }
                 s.execute("PRAGMA synchronous=FULL");
+                // Freed pages are zeroed: a key hashed by the migration or a deleted cue leaves no trace.
+                s.execute("PRAGMA secure_delete=ON");
                 s.execute("PRAGMA busy_timeout=5000");
-                int version;
-                try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
-                    version = rs.next() ? rs.getInt(1) : 0;
-                }
-                if (version > SCHEMA_VERSION) {
-                    throw new StoreException("database schema " + version + " is newer than this Cuecast ("
-                            + SCHEMA_VERSION + "); refusing to touch it");
-                }
-                if (version < 1) {
-                    s.execute("CREATE TABLE IF NOT EXISTS streams (id TEXT PRIMARY KEY, name TEXT NOT NULL,"
-                            + " stream_key TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL)");
-                }
-                if (version < 2) {
-                    s.execute("CREATE TABLE IF NOT EXISTS cues (id TEXT PRIMARY KEY, stream_id TEXT NOT NULL,"
-                            + " type TEXT NOT NULL, payload TEXT NOT NULL, status TEXT NOT NULL, at TEXT,"
-                            + " pts_ms INTEGER, program_date_time TEXT, created_at TEXT NOT NULL,"
-                            + " idempotency_key TEXT, UNIQUE (stream_id, idempotency_key))");
-                    s.execute("CREATE INDEX IF NOT EXISTS cues_by_stream ON cues (stream_id, created_at)");
-                }
-                if (version < 3) {
-                    // The stream's own ABR ladder as JSON; NULL follows the server's ladder.
-                    s.execute("ALTER TABLE streams ADD COLUMN ladder TEXT");
-                }
-                if (version < SCHEMA_VERSION) {
-                    s.execute("PRAGMA user_version=" + SCHEMA_VERSION);
-                }
+                migrate(s);
             }
         } catch (SQLException | IOException e) {
             throw new StoreException("cannot open the database in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Brings the schema to {@link #SCHEMA_VERSION} in one transaction, the version included: a crash
+     * half-way leaves the old schema, never a half-migrated one that fails every later start.
+     */
+    private void migrate(Statement s) throws SQLException {
+        s.execute("BEGIN IMMEDIATE");
+        try {
+            int version;
+            try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+                version = rs.next() ? rs.getInt(1) : 0;
+            }
+            if (version > SCHEMA_VERSION) {
+                throw new StoreException("database schema " + version + " is newer than this Cuecast ("
+                        + SCHEMA_VERSION + "); refusing to touch it");
+            }
+            if (version < 1) {
+                s.execute("CREATE TABLE IF NOT EXISTS streams (id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+                        + " stream_key TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL)");
+            }
+            if (version < 2) {
+                s.execute("CREATE TABLE IF NOT EXISTS cues (id TEXT PRIMARY KEY, stream_id TEXT NOT NULL,"
+                        + " type TEXT NOT NULL, payload TEXT NOT NULL, status TEXT NOT NULL, at TEXT,"
+                        + " pts_ms INTEGER, program_date_time TEXT, created_at TEXT NOT NULL,"
+                        + " idempotency_key TEXT, UNIQUE (stream_id, idempotency_key))");
+                s.execute("CREATE INDEX IF NOT EXISTS cues_by_stream ON cues (stream_id, created_at)");
+            }
+            if (version < 3) {
+                // The stream's own ABR ladder as JSON; NULL follows the server's ladder.
+                s.execute("ALTER TABLE streams ADD COLUMN ladder TEXT");
+            }
+            if (version < 4) {
+                // Keys in clear become their hashes: a copy of the file no longer lets anyone publish.
+                hashKeys();
+            }
+            if (version < SCHEMA_VERSION) {
+                s.execute("PRAGMA user_version=" + SCHEMA_VERSION);
+            }
+            s.execute("COMMIT");
+        } catch (SQLException | RuntimeException e) {
+            s.execute("ROLLBACK");
+            throw e;
+        }
+    }
+
+    private void hashKeys() throws SQLException {
+        Map<String, String> clear = new HashMap<>();
+        try (Statement q = db.createStatement(); ResultSet rs = q.executeQuery("SELECT id, stream_key FROM streams")) {
+            while (rs.next()) {
+                if (!KeyHash.isHash(rs.getString(2))) {
+                    clear.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        try (PreparedStatement ps = db.prepareStatement("UPDATE streams SET stream_key = ? WHERE id = ?")) {
+            for (Map.Entry<String, String> e : clear.entrySet()) {
+                ps.setString(1, KeyHash.of(e.getValue()));
+                ps.setString(2, e.getKey());
+                ps.executeUpdate();
+            }
         }
     }
 
@@ -74,7 +121,7 @@ public final class SqliteStreamStore implements StreamStore {
                 "INSERT INTO streams (id, name, stream_key, created_at) VALUES (?, ?, ?, ?)")) {
             ps.setString(1, r.id());
             ps.setString(2, r.name());
-            ps.setString(3, r.streamKey());
+            ps.setString(3, r.keyHash());
             ps.setString(4, r.createdAt().toString());
             ps.executeUpdate();
         } catch (SQLException e) {
@@ -112,11 +159,11 @@ public final class SqliteStreamStore implements StreamStore {
         }
     }
 
-    /** Replaces a stream's key; false when the stream does not exist. */
+    /** Replaces a stream's key hash; false when the stream does not exist. */
     @Override
-    public synchronized boolean updateKey(String id, String newKey) {
+    public synchronized boolean updateKey(String id, String newKeyHash) {
         try (PreparedStatement ps = db.prepareStatement("UPDATE streams SET stream_key = ? WHERE id = ?")) {
-            ps.setString(1, newKey);
+            ps.setString(1, newKeyHash);
             ps.setString(2, id);
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
@@ -154,13 +201,21 @@ public final class SqliteStreamStore implements StreamStore {
     /** Deletes a stream; false when it did not exist. */
     @Override
     public synchronized boolean delete(String id) {
-        try (PreparedStatement ps = db.prepareStatement("DELETE FROM streams WHERE id = ?")) {
-            ps.setString(1, id);
-            try (PreparedStatement cues = db.prepareStatement("DELETE FROM cues WHERE stream_id = ?")) {
+        // One transaction: a crash never leaves a stream without its cues or cues without their stream.
+        try (Statement tx = db.createStatement()) {
+            tx.execute("BEGIN IMMEDIATE");
+            try (PreparedStatement ps = db.prepareStatement("DELETE FROM streams WHERE id = ?");
+                 PreparedStatement cues = db.prepareStatement("DELETE FROM cues WHERE stream_id = ?")) {
                 cues.setString(1, id);
                 cues.executeUpdate();
+                ps.setString(1, id);
+                boolean deleted = ps.executeUpdate() == 1;
+                tx.execute("COMMIT");
+                return deleted;
+            } catch (SQLException e) {
+                tx.execute("ROLLBACK");
+                throw e;
             }
-            return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             throw new StoreException("cannot delete stream " + id + ": " + e.getMessage(), e);
         }

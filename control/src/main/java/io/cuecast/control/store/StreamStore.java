@@ -18,8 +18,8 @@ public interface StreamStore extends AutoCloseable {
     /** One stream. */
     Optional<StreamRecord> get(String id);
 
-    /** Replaces a stream's key; false when the stream does not exist. */
-    boolean updateKey(String id, String newKey);
+    /** Replaces a stream's key hash ({@link KeyHash}); false when the stream does not exist. */
+    boolean updateKey(String id, String newKeyHash);
 
     /** Sets (or, with null, clears) a stream's own ladder as JSON; false when it does not exist. */
     boolean updateLadder(String id, String ladderJson);
