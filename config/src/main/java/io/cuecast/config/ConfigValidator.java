@@ -32,6 +32,11 @@ public final class ConfigValidator {
         range("rtmp.maxMessageBytes", c.rtmp().maxMessageBytes(), 64 * 1024, 64 * 1024 * 1024);
         range("rtmp.outChunkSize", c.rtmp().outChunkSize(), 128, 65536);
         range("rtmp.handshakeTimeoutMs", c.rtmp().handshakeTimeoutMs(), 100, 600_000);
+        range("cues.perSecond", c.cues().perSecond(), 1, 1000);
+        if (c.cues().maxOnScreenMs() < 1000 || c.cues().maxOnScreenMs() > 24L * 3600 * 1000) {
+            throw new ConfigException("'cues.maxOnScreenMs' must be between 1000 and 86400000, got "
+                    + c.cues().maxOnScreenMs());
+        }
         range("rtmp.connectTimeoutMs", c.rtmp().connectTimeoutMs(), 100, 600_000);
         range("rtmp.publishTimeoutMs", c.rtmp().publishTimeoutMs(), 100, 600_000);
         range("rtmp.maxConnections", c.rtmp().maxConnections(), 1, 1_000_000);

@@ -15,7 +15,16 @@ import java.util.List;
  * @param ladder ABR ladder (transcoded renditions) every stream gets unless the admin API overrides it
  */
 public record CuecastConfig(String dataDir, String publicHost, Rtmp rtmp, Http http, Admin admin, Hls hls,
-                            Ladder ladder) {
+                            Ladder ladder, Cues cues) {
+
+    /**
+     * Product cue settings.
+     *
+     * @param perSecond cues each stream may post per second, bursts up to the same number (default 20)
+     * @param maxOnScreenMs longest a product stays on screen: a show, update or offer cue without
+     *     {@code durationMs} gets this duration, and a longer one is refused (default 3600000, one hour)
+     */
+    public record Cues(int perSecond, long maxOnScreenMs) {}
 
     /**
      * RTMP ingest settings.
@@ -143,6 +152,7 @@ public record CuecastConfig(String dataDir, String publicHost, Rtmp rtmp, Http h
                 new Http("0.0.0.0", 8080, "*", 8443, "", "", 10_000, 10_000, 1000),
                 new Admin("127.0.0.1", 8081, "", 64 * 1024),
                 new Hls(2000, 6, 10_000, 300_000, 200),
-                defaultLadder());
+                defaultLadder(),
+                new Cues(20, 3_600_000L));
     }
 }

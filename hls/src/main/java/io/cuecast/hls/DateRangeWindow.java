@@ -15,10 +15,20 @@ import java.util.Set;
  * its own lock.
  */
 final class DateRangeWindow {
+    /**
+     * Ranges one playlist lists at most, the newest kept. Each carries up to about 3 KB of payload and
+     * an LL-HLS player reloads the playlist every part: at 20 cues a second a 12 s window would
+     * otherwise list 240 of them.
+     */
+    static final int MAX_RANGES = 64;
+
     private final List<DateRange> ranges = new ArrayList<>();
 
     void add(DateRange range) {
         ranges.add(range);
+        if (ranges.size() > MAX_RANGES) {
+            ranges.remove(0);
+        }
     }
 
     /** Drops ranges that started before {@code start} unless their product is on screen at {@code end}. */
@@ -31,11 +41,13 @@ final class DateRangeWindow {
             boolean inWindow = !r.startDate().isBefore(start);
             boolean latest = sku != null && laterSeen.add(sku);
             if (inWindow || latest && r.cue().keepsProductOnScreen(r.startDate(), end)) {
-                keep.add(0, r);
+                keep.add(r);
             }
         }
         ranges.clear();
-        ranges.addAll(keep);
+        for (int i = keep.size() - 1; i >= 0; i--) {
+            ranges.add(keep.get(i)); // back in the order they were added
+        }
     }
 
     boolean isEmpty() {

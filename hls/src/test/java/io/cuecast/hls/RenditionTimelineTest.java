@@ -119,6 +119,26 @@ class RenditionTimelineTest {
         assertThat(t.snapshot().dateRanges()).extracting(io.cuecast.hls.cue.DateRange::id).containsExactly("c1", "c2");
     }
 
+    /** Review M9: every range starting in the window was listed, without bound. */
+    @Test
+    void aPlaylistListsAtMostTheNewestRanges() {
+        RenditionTimeline t = new RenditionTimeline("x", 6, 2);
+        t.addInit(new byte[] {1}, null);
+        Instant t0 = Instant.parse("2026-12-01T10:00:00Z");
+        t.add(segAt(t, t0));
+        CueCarrier carrier = new CueCarrier();
+        int n = DateRangeWindow.MAX_RANGES + 100;
+        for (int i = 0; i < n; i++) {
+            io.cuecast.core.cue.CueMessage m = io.cuecast.core.cue.CueMessage.parse(
+                    "{\"id\":\"c" + i + "\",\"type\":\"custom\",\"data\":{\"n\":" + i + "}}").orElseThrow();
+            t.addDateRange(carrier.carry(m, i * 900L, 90_000, t0.plusMillis(10L * i)).dateRange());
+        }
+        t.add(segAt(t, t0.plusSeconds(2)));
+        assertThat(t.snapshot().dateRanges()).hasSize(DateRangeWindow.MAX_RANGES)
+                .extracting(io.cuecast.hls.cue.DateRange::id).endsWith("c" + (n - 1)).doesNotContain("c0");
+        t.close();
+    }
+
     private static MediaSegment segAt(RenditionTimeline t, Instant pdt) {
         return new MediaSegment(t.nextSequence(), t.nextSegmentName(), 2.0, pdt, false, t.currentInit(), 60,
                 Unpooled.directBuffer(1).writeByte((int) t.nextSequence()));

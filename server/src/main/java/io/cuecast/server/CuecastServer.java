@@ -84,7 +84,6 @@ public final class CuecastServer implements AutoCloseable {
     private JvmGcMetrics gcMetrics;
     private TickExecutor packagerTicks;
     /** Default per-stream cue rate (issue: 20 cues/s). */
-    private static final double CUES_PER_SECOND = 20;
     /** Admin API threads and queued calls; past them a call is answered 503 at once. */
     private static final int ADMIN_THREADS = 4;
     private static final int ADMIN_QUEUE = 256;
@@ -155,7 +154,7 @@ public final class CuecastServer implements AutoCloseable {
         rtmp.start(boss, workers, serverType);
 
         cues = new CueService(new SqliteCueStore(store), streams::exists, hubs, Scheduler.of(scheduler),
-                cueDatabase, clock, CUES_PER_SECOND);
+                cueDatabase, clock, config.cues().perSecond(), config.cues().maxOnScreenMs());
         cues.rearm();
         // One table per port. The public port: players and viewers, no token, bodies of at most 8 KiB.
         Router.Builder publicRoutes = Router.builder(ErrorStyle.TEXT).maxBody(PUBLIC_MAX_BODY);

@@ -42,6 +42,7 @@ public final class CueService {
     private final Scheduler scheduler;
     private final Clock clock;
     private final RateLimiter limiter;
+    private final long maxOnScreenMs;
     private final Executor database;
     private final Map<String, Scheduler.Cancellable> timers = new ConcurrentHashMap<>();
     /** Per stream: what state.json shows, kept current as cues go on air. */
@@ -58,9 +59,11 @@ public final class CueService {
      *     (the server's scheduler also drives every packager, so it never waits on I/O)
      * @param database where a scheduled cue's store reads and writes run
      * @param cuesPerSecond the rate each stream may post cues at (bursts up to the same number)
+     * @param maxOnScreenMs the duration of a product cue that names none, and the longest allowed
      */
     public CueService(CueStore store, Predicate<String> streamExists, HubRegistry hubs, Scheduler scheduler,
-                      Executor database, Clock clock, double cuesPerSecond) {
+                      Executor database, Clock clock, double cuesPerSecond, long maxOnScreenMs) {
+        this.maxOnScreenMs = maxOnScreenMs;
         this.store = store;
         this.streamExists = streamExists;
         this.hubs = hubs;
@@ -124,6 +127,18 @@ public final class CueService {
     }
 
     /**
+     * A product kept on screen with no duration gets {@code cues.maxOnScreenMs}: written into the
+     * cue itself, so the stream's carriers, the playlists' retention, state.json and every player
+     * agree on when the card goes (review M9: a forgotten product.hide pinned it forever).
+     */
+    private CueMessage bounded(CueMessage m) {
+        if (m.durationMs() != null || !m.type().keepsProductOnScreen()) {
+            return m;
+        }
+        return CueMessage.of(m.id(), m.type(), m.product(), m.data(), maxOnScreenMs);
+    }
+
+    /**
      * Validates, logs and places (or schedules) a cue; a refused cue changes nothing. A cue is on
      * air only once it is in the log: a log that refuses it (disk full) leaves the stream untouched.
      * A repeated idempotency key answers with the cue it made, however many retries run at once.
@@ -133,8 +148,12 @@ public final class CueService {
         CueType type = CueValidator.validate(r);
         Instant now = clock.instant();
         Instant at = CueValidator.at(r, now);
+        if (r.durationMs() != null && r.durationMs() > maxOnScreenMs) {
+            throw new ControlException.Invalid("invalid_field", "durationMs", "'durationMs' must be at most "
+                    + maxOnScreenMs + " (cues.maxOnScreenMs)");
+        }
         String id = "cue_" + Secrets.streamId();
-        CueMessage message = message(id, type, r);
+        CueMessage message = bounded(message(id, type, r));
         int size = message.bytes().length;
         if (size > MAX_CUE_BYTES) {
             throw new ControlException.Invalid("cue_too_large", "body", "the cue is " + size

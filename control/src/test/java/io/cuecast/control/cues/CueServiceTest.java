@@ -55,7 +55,7 @@ class CueServiceTest {
         streams = new SqliteStreamStore(dir);
         streams.insert(new StreamRecord("s", "s", "key", T0));
         cues = new CueService(new SqliteCueStore(streams), id -> streams.get(id).isPresent(), hubs, scheduler, Runnable::run,
-                clock, 20);
+                clock, 20, 3_600_000L);
     }
 
     @AfterEach
@@ -224,7 +224,7 @@ class CueServiceTest {
         Cue later = cues.create("s", show("MUG-1", null, T0.plusSeconds(10).toString(), null));
         ManualScheduler afterRestart = new ManualScheduler(clock);
         CueService restarted = new CueService(new SqliteCueStore(streams), id -> true, hubs, afterRestart, Runnable::run,
-                clock, 20);
+                clock, 20, 3_600_000L);
         restarted.rearm();
         afterRestart.advance(Duration.ofSeconds(10));
         JsonNode placed = CueView.of(restarted.list("s").get(0)).cue();
@@ -267,7 +267,7 @@ class CueServiceTest {
                 throw new io.cuecast.control.store.StoreException("disk full", null);
             }
         };
-        cues = new CueService(failing, id -> true, hubs, scheduler, Runnable::run, clock, 20);
+        cues = new CueService(failing, id -> true, hubs, scheduler, Runnable::run, clock, 20, 3_600_000L);
         goLive();
         assertThatThrownBy(() -> cues.create("s", show("MUG-1", null, null, null)))
                 .isInstanceOf(io.cuecast.control.store.StoreException.class);
@@ -292,7 +292,7 @@ class CueServiceTest {
                 return super.get(streamId, cueId);
             }
         };
-        cues = new CueService(counting, id -> true, hubs, scheduler, Runnable::run, clock, 20);
+        cues = new CueService(counting, id -> true, hubs, scheduler, Runnable::run, clock, 20, 3_600_000L);
         goLive();
         cues.create("s", show("MUG", null, null, null));
         cues.create("s", show("LAMP", null, T0.plusSeconds(1).toString(), null));
@@ -323,7 +323,7 @@ class CueServiceTest {
         };
         java.util.concurrent.ExecutorService database = java.util.concurrent.Executors.newSingleThreadExecutor(
                 r -> new Thread(r, "cue-database"));
-        cues = new CueService(recording, id -> true, hubs, scheduler, database, clock, 20);
+        cues = new CueService(recording, id -> true, hubs, scheduler, database, clock, 20, 3_600_000L);
         goLive();
         cues.create("s", show("MUG", null, T0.plusSeconds(10).toString(), null));
         storeThreads.clear();
@@ -332,5 +332,26 @@ class CueServiceTest {
         database.shutdown();
         assertThat(storeThreads).isNotEmpty().allMatch("cue-database"::equals);
         assertThat(onAir).hasSize(1);
+    }
+
+    /** Review M9: a product shown without durationMs stayed on screen (and in every playlist) forever. */
+    @Test
+    void aProductShownWithoutADurationLeavesTheScreenAfterTheMaximum() throws Exception {
+        cues = new CueService(new SqliteCueStore(streams), id -> true, hubs, scheduler, Runnable::run, clock, 20,
+                60_000L);
+        goLive();
+        Cue shown = cues.create("s", show("MUG", null, null, null));
+        assertThat(CueMessage.parse(shown.payload()).orElseThrow().durationMs()).as("carried in the cue").isEqualTo(60_000L);
+        assertThat(CueMessage.parse(onAir.get(0).payload().unsafeArray(), 0, onAir.get(0).payload().length())
+                .orElseThrow().durationMs()).isEqualTo(60_000L);
+        clock.advance(Duration.ofSeconds(59));
+        assertThat(skus(cues.activeState("s"))).containsExactly("MUG");
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(skus(cues.activeState("s"))).isEmpty();
+        assertThatThrownBy(() -> cues.create("s", show("LAMP", 60_001L, null, null)))
+                .isInstanceOfSatisfying(ControlException.Invalid.class, e -> assertThat(e.field()).isEqualTo("durationMs"));
+        // A cue that shows no product keeps no duration.
+        Cue custom = cues.create("s", request("{\"type\":\"custom\",\"data\":{\"poll\":1}}"));
+        assertThat(CueMessage.parse(custom.payload()).orElseThrow().durationMs()).isNull();
     }
 }
