@@ -82,6 +82,12 @@ public final class ConfigLoader {
         if (overrides == null || !overrides.isObject()) {
             throw new ConfigException(origin + ": the ladder must be an object of keys");
         }
+        for (String serverWide : List.of("maxConcurrent", "maxSourcePixels")) {
+            if (overrides.has(serverWide)) {
+                throw new ConfigException(origin + ": '" + serverWide
+                        + "' is a server-wide setting (ladder." + serverWide + " in the config), not per stream");
+            }
+        }
         ObjectNode tree = yaml.valueToTree(base);
         merge(tree, (ObjectNode) overrides, "", origin);
         CuecastConfig.Ladder ladder;

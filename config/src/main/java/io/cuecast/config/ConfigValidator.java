@@ -91,6 +91,11 @@ public final class ConfigValidator {
      */
     public static void validateLadder(String key, CuecastConfig.Ladder l) {
         range(key + ".maxLagMs", l.maxLagMs(), 200, 60_000);
+        range(key + ".maxConcurrent", l.maxConcurrent(), 0, 10_000);
+        if (l.maxSourcePixels() < 64L * 64 || l.maxSourcePixels() > 16384L * 16384) {
+            throw new ConfigException("'" + key + ".maxSourcePixels' must be between 4096 and 268435456, got "
+                    + l.maxSourcePixels());
+        }
         if (l.rungs().size() > 8) {
             throw new ConfigException("'" + key + ".rungs' has " + l.rungs().size() + " rungs; at most 8");
         }

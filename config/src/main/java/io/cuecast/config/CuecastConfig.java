@@ -96,10 +96,33 @@ public record CuecastConfig(String dataDir, String publicHost, Rtmp rtmp, Http h
      *     source's, otherwise they are forced every hls.segmentDurationMs (default true)
      * @param maxLagMs when transcoding is this far behind the source, skip to the next keyframe and count it (default 2000)
      * @param rungs renditions to make, by short side; rungs larger than the source are skipped
+     * @param maxConcurrent ladders transcoding at once, server-wide; a stream over it plays its source
+     *     alone until one frees (0, the default: {@link #LADDERS_PER_CORE} per core)
+     * @param maxSourcePixels largest source picture (width × height) the ladder decodes, server-wide;
+     *     a bigger source plays alone (default 3840 × 2160)
      */
-    public record Ladder(boolean enabled, boolean passthrough, int maxLagMs, List<Rung> rungs) {
+    public record Ladder(boolean enabled, boolean passthrough, int maxLagMs, List<Rung> rungs, int maxConcurrent,
+                         long maxSourcePixels) {
+        /**
+         * Real-time 720p30 ladders (the default three rungs) one core carries: measured 6 on 2 cores,
+         * the 7th falling behind (issue 10, docs/benchmarks.md).
+         */
+        public static final int LADDERS_PER_CORE = 3;
+        /** 4K UHD. */
+        public static final long DEFAULT_MAX_SOURCE_PIXELS = 3840L * 2160;
+
         public Ladder {
             rungs = rungs == null ? List.of() : List.copyOf(rungs);
+        }
+
+        /** A ladder with the server-wide limits at their defaults. */
+        public Ladder(boolean enabled, boolean passthrough, int maxLagMs, List<Rung> rungs) {
+            this(enabled, passthrough, maxLagMs, rungs, 0, DEFAULT_MAX_SOURCE_PIXELS);
+        }
+
+        /** {@code maxConcurrent} resolved: the configured number, or per core when 0. */
+        public int concurrentLadders(int cores) {
+            return maxConcurrent > 0 ? maxConcurrent : LADDERS_PER_CORE * Math.max(1, cores);
         }
     }
 

@@ -139,7 +139,7 @@ public final class CuecastServer implements AutoCloseable {
         hls = new HlsService(hubs, h, clock, packagerTicks, Scheduler.of(scheduler), meters);
         // One x264 thread per rung: the rungs already encode in parallel on threads of their own, and
         // measured on the bench (docs/benchmarks.md) it costs 10 % less CPU than x264's own threading.
-        ladders = new LadderService(hubs, this::ladderFor, h.segmentDurationMs(), 1, meters);
+        ladders = new LadderService(hubs, this::ladderFor, h.segmentDurationMs(), 1, meters, config.ladder());
         if (config.ladder().enabled()) {
             ladders.preload();
         }

@@ -42,6 +42,14 @@ final class H264Decoder implements AutoCloseable {
      * @param timescale ticks per second of the packet timestamps
      */
     H264Decoder(byte[] avcc, int timescale) {
+        this(avcc, timescale, 16384L * 16384);
+    }
+
+    /**
+     * @param maxPixels largest picture the decoder accepts: an in-band SPS may announce a size the
+     *     sequence header did not, and FFmpeg refuses frames above this instead of allocating them
+     */
+    H264Decoder(byte[] avcc, int timescale, long maxPixels) {
         Natives.load();
         try {
             AVCodec codec = avcodec_find_decoder(AV_CODEC_ID_H264);
@@ -63,6 +71,7 @@ final class H264Decoder implements AutoCloseable {
             // One thread: frame threading would add a frame of delay per thread, and the rungs'
             // encoders already keep the other cores busy.
             ctx.thread_count(1);
+            ctx.max_pixels(maxPixels);
             check(avcodec_open2(ctx, codec, (AVDictionary) null), "opening the H.264 decoder");
         } catch (RuntimeException e) {
             close();

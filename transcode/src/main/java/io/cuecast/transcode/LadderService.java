@@ -4,14 +4,17 @@ import io.cuecast.config.CuecastConfig;
 import io.cuecast.core.hub.HubRegistry;
 import io.cuecast.core.hub.OfferedRenditions;
 import io.cuecast.core.hub.StreamHub;
+import io.cuecast.core.hub.StreamState;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
@@ -33,15 +36,27 @@ public final class LadderService {
     private final int encoderThreads;
     private final Map<String, LadderStatus> statuses = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
+    private final int maxConcurrent;
+    private final long maxSourcePixels;
+    /** Ladders transcoding now; guarded by {@code this}. */
+    private int running;
+    /** Live sessions that found every ladder busy, oldest first; guarded by {@code this}. */
+    private final ArrayDeque<StreamHub> waiting = new ArrayDeque<>();
 
     /**
      * @param ladderFor the ladder of a stream id (its override or the server's); called on the
      *     publisher's thread, so it must not block
      * @param encoderThreads x264 threads per rung, 0 for x264's choice
+     * @param server the server's ladder, whose {@code maxConcurrent} and {@code maxSourcePixels} apply
+     *     to every stream
      */
     public LadderService(HubRegistry hubs, Function<String, CuecastConfig.Ladder> ladderFor, int segmentDurationMs,
-                         int encoderThreads, MeterRegistry meters) {
+                         int encoderThreads, MeterRegistry meters, CuecastConfig.Ladder server) {
         this.meters = meters;
+        this.maxConcurrent = server.concurrentLadders(Runtime.getRuntime().availableProcessors());
+        this.maxSourcePixels = server.maxSourcePixels();
+        Gauge.builder("cuecast.ladder.active", this, s -> s.active()).description("ladders transcoding now")
+                .register(meters);
         this.hubs = hubs;
         this.ladderFor = ladderFor;
         this.segmentDurationMs = segmentDurationMs;
@@ -78,6 +93,63 @@ public final class LadderService {
             status.off(ladder == null || !ladder.enabled() ? "the ladder is disabled" : "the ladder has no rungs");
             return;
         }
+        synchronized (this) {
+            if (running >= maxConcurrent) {
+                // Admission: the machine carries maxConcurrent real-time ladders; one more would make
+                // every ladder fall behind. This stream plays its source until a ladder frees.
+                waiting.add(hub);
+                status.off("all " + maxConcurrent + " ladders are busy (ladder.maxConcurrent); the source plays"
+                        + " alone and a ladder starts, at the next keyframe, when one frees");
+                hubs.offer(hub, OfferedRenditions.sourceOnly(id));
+                meters.counter("cuecast.ladder.deferred").increment();
+                log.info("stream {}: ladder deferred, {} of {} running", id, running, maxConcurrent);
+                return;
+            }
+            running++;
+        }
+        launch(hub, ladder, status);
+    }
+
+    /** Ladders transcoding now. */
+    public synchronized int active() {
+        return running;
+    }
+
+    /** A ladder finished (its session ended, it failed or went off): the oldest waiting live session gets it. */
+    private void finished() {
+        StreamHub next;
+        synchronized (this) {
+            running--;
+            next = null;
+            while (!waiting.isEmpty()) {
+                StreamHub h = waiting.poll();
+                // Skip sessions that ended or were replaced by a newer publish while they waited.
+                if (h.state() != StreamState.DELETED && hubs.get(h.streamId()).orElse(null) == h) {
+                    next = h;
+                    running++;
+                    break;
+                }
+            }
+        }
+        if (next != null) {
+            LadderStatus status = new LadderStatus();
+            statuses.put(next.streamId(), status);
+            CuecastConfig.Ladder ladder = ladderFor.apply(next.streamId());
+            log.info("stream {}: a ladder freed up, starting this stream's", next.streamId());
+            if (ladder == null || !ladder.enabled() || ladder.rungs().isEmpty()) {
+                status.off("the ladder is disabled");
+                finished();
+                return;
+            }
+            launch(next, ladder, status);
+        }
+    }
+
+    private void launch(StreamHub hub, CuecastConfig.Ladder configured, LadderStatus status) {
+        String id = hub.streamId();
+        // The picture-size cap is server-wide, whatever the stream's own ladder says.
+        CuecastConfig.Ladder ladder = new CuecastConfig.Ladder(configured.enabled(), configured.passthrough(),
+                configured.maxLagMs(), configured.rungs(), configured.maxConcurrent(), maxSourcePixels);
         if (!ladder.passthrough()) {
             // The rungs replace the source: offer nothing of ours until they exist (HLS falls back
             // to the source while the offer is empty).
@@ -88,8 +160,18 @@ public final class LadderService {
             t.setDaemon(true);
             return t;
         });
+        AtomicBoolean slotHeld = new AtomicBoolean(true);
+        Runnable freeSlot = () -> {
+            if (slotHeld.compareAndSet(true, false)) {
+                finished();
+            }
+        };
         LadderTranscoder transcoder = new LadderTranscoder(hub, ladder, segmentDurationMs, hubs, status,
-                encoderThreads, thread::shutdown);
+                encoderThreads, () -> {
+                    thread.shutdown();
+                    freeSlot.run();
+                });
+        transcoder.onIdle(freeSlot);
         hub.attach("ladder/" + id, transcoder, thread, READER_CAPACITY);
     }
 

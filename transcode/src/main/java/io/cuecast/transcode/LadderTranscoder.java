@@ -53,6 +53,7 @@ public final class LadderTranscoder implements StreamReader {
     private final LadderStatus status;
     private final int encoderThreads;
     private final Runnable onFinished;
+    private Runnable onIdle = () -> { };
 
     private Track video;
     private Track audio;
@@ -112,6 +113,9 @@ public final class LadderTranscoder implements StreamReader {
             }
             video = newVideo;
             H264Config h = (H264Config) video.config();
+            if (tooLarge(h)) {
+                throw new FfmpegException(sizeRefusal(h));
+            }
             if (!h.record().equals(decoderRecord)) {
                 // New SPS/PPS (an encoder restart, maybe a new size): a new decoder; the rungs keep
                 // their size and the scaler adapts to the new pictures.
@@ -136,6 +140,10 @@ public final class LadderTranscoder implements StreamReader {
         }
         video = newVideo;
         H264Config h = (H264Config) video.config();
+        if (tooLarge(h)) {
+            off(sizeRefusal(h));
+            return;
+        }
         List<PlannedRung> plan = LadderPlanner.plan(h.width(), h.height(), h.sps().frameRate(), ladder);
         if (plan.isEmpty()) {
             off("no rung is smaller than the source's " + h.width() + "x" + h.height());
@@ -174,7 +182,7 @@ public final class LadderTranscoder implements StreamReader {
     }
 
     private void openDecoder(H264Config h) {
-        decoder = new H264Decoder(h.record().unsafeArray(), video.timescale());
+        decoder = new H264Decoder(h.record().unsafeArray(), video.timescale(), ladder.maxSourcePixels());
         decoderRecord = h.record();
     }
 
@@ -325,7 +333,26 @@ public final class LadderTranscoder implements StreamReader {
         }
     }
 
+    /** Review M6: the source is untrusted; a huge picture costs gigabytes of native frames per decode. */
+    private boolean tooLarge(H264Config h) {
+        return (long) h.width() * h.height() > ladder.maxSourcePixels();
+    }
+
+    private String sizeRefusal(H264Config h) {
+        return "the source's " + h.width() + "x" + h.height() + " is larger than ladder.maxSourcePixels ("
+                + ladder.maxSourcePixels() + " pixels); the source plays alone";
+    }
+
+    /**
+     * Called once when the transcoder stops working before its session ends (off or failed), so a
+     * capacity slot can go to another stream; the reader stays attached until the end.
+     */
+    void onIdle(Runnable r) {
+        this.onIdle = r;
+    }
+
     private void off(String why) {
+        onIdle.run();
         stopped = true;
         status.off(why);
         registry.offer(source, OfferedRenditions.sourceOnly(source.streamId()));
@@ -337,6 +364,7 @@ public final class LadderTranscoder implements StreamReader {
             return;
         }
         stopped = true;
+        onIdle.run();
         String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         status.failed(why);
         // Without passthrough the renditions were all players had: offer the source again, alone.

@@ -156,6 +156,27 @@ class LadderTranscoderTest {
         }
     }
 
+    /** Review M6: no pixel cap let one publisher make the decoder allocate multi-gigabyte frames. */
+    @Test
+    void aSourceAboveTheMaximumPictureSizePlaysAloneAndSaysWhy() {
+        try (SyntheticSource src = new SyntheticSource(640, 360)) {
+            StreamHub hub = registry.claim("s", Publisher.inProcess("test")).orElseThrow();
+            registry.offer(hub, new OfferedRenditions("s", List.of()));
+            LadderStatus status = new LadderStatus();
+            CuecastConfig.Ladder ladder = new CuecastConfig.Ladder(true, false, 2000,
+                    List.of(CuecastConfig.rung(240, 300)), 0, 640L * 360 - 1);
+            LadderTranscoder t = transcoder(hub, ladder, status);
+            t.onTracks(tracks(src.config()));
+            src.frames(1, 0, 30, 30).forEach(t::onPacket);
+            t.onEnd();
+            LadderStatus.Snapshot s = status.snapshot();
+            assertThat(s.state()).isEqualTo(LadderStatus.State.OFF);
+            assertThat(s.detail()).contains("640x360", "ladder.maxSourcePixels");
+            assertThat(sinks).isEmpty();
+            assertThat(registry.offered("s")).isEqualTo(OfferedRenditions.sourceOnly("s"));
+        }
+    }
+
     @Test
     void fallingBehindSkipsToAKeyframeAndCountsIt() {
         try (SyntheticSource src = new SyntheticSource(640, 360)) {

@@ -22,6 +22,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReaderHandle {
     private static final Logger log = LoggerFactory.getLogger(ReaderHandle.class);
+    /**
+     * Payload bytes one reader may have queued, whatever its capacity in events: a publisher's
+     * frames can be megabytes each (up to rtmp.maxMessageBytes), so a count alone bounds nothing.
+     * About 13 s of a 20 Mbit/s source.
+     */
+    public static final long MAX_QUEUED_BYTES = 32L * 1024 * 1024;
     /** At most one "reader is too slow" line per reader in this many nanoseconds. */
     private static final long DROP_LOG_INTERVAL_NANOS = 5_000_000_000L;
 
@@ -39,6 +45,7 @@ public final class ReaderHandle {
     private final int capacity;
     private final Queue<Event> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicLong dropped = new AtomicLong();
     private final Runnable onClose;
@@ -91,7 +98,8 @@ public final class ReaderHandle {
             }
             waitKeyframe = false;
         }
-        if (queued.get() >= capacity) {
+        int size = packet.payload().length();
+        if (queued.get() >= capacity || queuedBytes.get() + size > MAX_QUEUED_BYTES) {
             dropped.incrementAndGet();
             waitKeyframe = true;
             long now = System.nanoTime();
@@ -102,7 +110,13 @@ public final class ReaderHandle {
             }
             return;
         }
+        queuedBytes.addAndGet(size);
         enqueue(new PacketEvent(packet));
+    }
+
+    /** Payload bytes waiting in this reader's queue. */
+    public long queuedBytes() {
+        return queuedBytes.get();
     }
 
     void offerEnd() {
@@ -125,12 +139,17 @@ public final class ReaderHandle {
             Event e;
             while ((e = queue.poll()) != null) {
                 queued.decrementAndGet();
+                if (e instanceof PacketEvent p) {
+                    queuedBytes.addAndGet(-p.packet().payload().length());
+                }
                 if (closed) {
                     continue;
                 }
                 try {
                     deliver(e);
-                } catch (RuntimeException ex) {
+                } catch (RuntimeException | Error ex) {
+                    // An Error too: left to escape, it would leave `draining` set and the reader
+                    // silently stalled forever (review L3).
                     log.error("reader {} failed on {}; detaching it", name, e.getClass().getSimpleName(), ex);
                     close();
                 }

@@ -190,4 +190,45 @@ class StreamHubTest {
         assertThat(ok.ended.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(ok.packets()).hasSize(2);
     }
+
+    /** Review M5: a queue bounded in events held 1024 frames of up to 8 MiB each. */
+    @Test
+    void aStalledReaderHoldsAtMostItsByteBudgetOfBigFrames() {
+        StreamHub hub = new StreamHub("s1");
+        List<Runnable> neverRun = new java.util.ArrayList<>();
+        ReaderHandle stalled = hub.attach("stalled", new Recorder(), neverRun::add, 1024);
+        hub.prepare(List.of(VIDEO));
+        io.cuecast.core.media.Bytes frame = io.cuecast.core.media.Bytes.wrap(new byte[1024 * 1024]);
+        for (int i = 0; i < 100; i++) {
+            hub.publish(new Packet(1, i * 33L, i * 33L, true, frame));
+        }
+        assertThat(stalled.queuedBytes()).isLessThanOrEqualTo(ReaderHandle.MAX_QUEUED_BYTES);
+        assertThat(stalled.dropped()).isEqualTo(100 - ReaderHandle.MAX_QUEUED_BYTES / frame.length());
+    }
+
+    /** Review L3: an Error thrown by a reader left its drain flag set and the reader stalled. */
+    @Test
+    void aReaderThatThrowsAnErrorIsDetachedNotStalled() {
+        StreamHub hub = new StreamHub("s1");
+        Recorder other = new Recorder();
+        ReaderHandle broken = hub.attach("broken", new StreamReader() {
+            @Override
+            public void onTracks(List<Track> tracks) {
+                throw new StackOverflowError("deep");
+            }
+
+            @Override
+            public void onPacket(Packet p) {
+            }
+
+            @Override
+            public void onEnd() {
+            }
+        }, Runnable::run, 100);
+        hub.attach("other", other, Runnable::run, 100);
+        hub.prepare(List.of(VIDEO));
+        hub.publish(video(0, true));
+        assertThat(hub.readers()).doesNotContain(broken);
+        assertThat(other.packets()).hasSize(1);
+    }
 }

@@ -37,6 +37,8 @@ public final class FlvIngest {
     public static final int TIMESCALE = 1000;
     /** Media buffered while waiting for a missing config; beyond it we prepare with what we have. */
     private static final int MAX_PENDING = 600;
+    /** The same bound in bytes: 600 frames of a few megabytes each would be gigabytes. */
+    static final long MAX_PENDING_BYTES = 16L * 1024 * 1024;
     private static final long WAIT_FOR_CONFIG_MS = 1000;
     /** FLV codec ids. */
     private static final int CODEC_AVC = 7;
@@ -53,6 +55,7 @@ public final class FlvIngest {
     private boolean announced;
     private final List<Packet> pending = new ArrayList<>();
     private long firstPendingTs = -1;
+    private long pendingBytes;
     private long lastKeyframeTs = -1;
     private long firstVideoTs = -1;
     private boolean warnedVideoCodec;
@@ -206,7 +209,9 @@ public final class FlvIngest {
                 firstPendingTs = p.dts();
             }
             pending.add(p);
-            maybePrepare(pending.size() >= MAX_PENDING || p.dts() - firstPendingTs >= WAIT_FOR_CONFIG_MS);
+            pendingBytes += p.payload().length();
+            maybePrepare(pending.size() >= MAX_PENDING || pendingBytes >= MAX_PENDING_BYTES
+                    || p.dts() - firstPendingTs >= WAIT_FOR_CONFIG_MS);
             return;
         }
         hub.publish(p);
@@ -224,6 +229,7 @@ public final class FlvIngest {
             hub.publish(p);
         }
         pending.clear();
+        pendingBytes = 0;
     }
 
     private List<Track> tracks() {

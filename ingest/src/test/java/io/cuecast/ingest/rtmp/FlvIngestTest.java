@@ -121,4 +121,28 @@ class FlvIngestTest {
         ingest.onAudio(0, Bytes.ofHex("2f 00")); // MP3
         assertThat(hub.state()).isEqualTo(StreamState.CREATED);
     }
+
+    /** Review M5: frames held while waiting for the announced audio config are bounded in bytes too. */
+    @Test
+    void framesWaitingForAConfigAreBoundedInBytes() {
+        FlvIngest ingest = new FlvIngest(hub);
+        ingest.onMetaData(Map.of("videocodecid", 7.0, "audiocodecid", 10.0));
+        ingest.onVideo(0, avcSequenceHeader(3));
+        byte[] big = new byte[1024 * 1024];
+        big[0] = 0x17;
+        big[1] = 1;
+        big[5] = 0; // one NAL unit of (1 MiB - 9) bytes: 4-byte length 0x000ffff7
+        big[6] = 0x0f;
+        big[7] = (byte) 0xff;
+        big[8] = (byte) 0xf7;
+        int sent = 0;
+        while (hub.state() == StreamState.CREATED && sent < 40) {
+            ingest.onVideo(sent * 33L, Bytes.wrap(big));
+            sent++;
+        }
+        // Prepared (video only) once 16 MiB waited, well before 1 s of media or 600 frames.
+        assertThat(hub.state()).isEqualTo(StreamState.PREPARED);
+        long frame = big.length - 5; // the tag's 5-byte header goes, the 4-byte NAL length stays
+        assertThat((long) sent).isEqualTo((FlvIngest.MAX_PENDING_BYTES + frame - 1) / frame);
+    }
 }
