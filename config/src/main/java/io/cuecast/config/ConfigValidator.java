@@ -33,6 +33,7 @@ public final class ConfigValidator {
         range("rtmp.outChunkSize", c.rtmp().outChunkSize(), 128, 65536);
         range("rtmp.handshakeTimeoutMs", c.rtmp().handshakeTimeoutMs(), 100, 600_000);
         range("cues.perSecond", c.cues().perSecond(), 1, 1000);
+        range("maxLiveStreams", c.maxLiveStreams(), 0, 100_000);
         if (c.cues().maxOnScreenMs() < 1000 || c.cues().maxOnScreenMs() > 24L * 3600 * 1000) {
             throw new ConfigException("'cues.maxOnScreenMs' must be between 1000 and 86400000, got "
                     + c.cues().maxOnScreenMs());

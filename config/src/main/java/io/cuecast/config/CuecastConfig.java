@@ -8,14 +8,33 @@ import java.util.List;
  *
  * @param dataDir directory of the SQLite database and the generated admin token (default {@code ./data})
  * @param publicHost host name put into the URLs the API hands out (default {@code 127.0.0.1})
+ * @param maxLiveStreams streams live at once; a publish of one more is refused (default 0: as many as
+ *     the JVM's heap and direct memory carry at {@link #MEMORY_PER_STREAM} each)
  * @param rtmp RTMP ingest
  * @param http public HTTP (HLS playback)
  * @param admin admin HTTP API and metrics
  * @param hls HLS packaging
  * @param ladder ABR ladder (transcoded renditions) every stream gets unless the admin API overrides it
  */
-public record CuecastConfig(String dataDir, String publicHost, Rtmp rtmp, Http http, Admin admin, Hls hls,
-                            Ladder ladder, Cues cues) {
+public record CuecastConfig(String dataDir, String publicHost, int maxLiveStreams, Rtmp rtmp, Http http, Admin admin,
+                            Hls hls, Ladder ladder, Cues cues) {
+    /**
+     * What one live stream may need of each of heap and direct memory: its HLS window (8 segments of
+     * 2 s at 20 Mbit/s is 40 MB) and reader queues (bounded at 32 MiB each).
+     */
+    public static final long MEMORY_PER_STREAM = 64L * 1024 * 1024;
+
+    /**
+     * {@code maxLiveStreams} resolved: the configured number, or what 80 % of the smaller of the
+     * heap and direct-memory limits holds at {@link #MEMORY_PER_STREAM} per stream (at least one).
+     */
+    public int liveStreamBudget(long maxHeap, long maxDirect) {
+        if (maxLiveStreams > 0) {
+            return maxLiveStreams;
+        }
+        long memory = Math.min(maxHeap, maxDirect) * 8 / 10;
+        return (int) Math.max(1, Math.min(100_000, memory / MEMORY_PER_STREAM));
+    }
 
     /**
      * Product cue settings.
@@ -171,6 +190,7 @@ public record CuecastConfig(String dataDir, String publicHost, Rtmp rtmp, Http h
         return new CuecastConfig(
                 "./data",
                 "127.0.0.1",
+                0,
                 new Rtmp("0.0.0.0", 1935, "live", 8 * 1024 * 1024, 4096, 5_000, 5_000, 10_000, 20_000, 1000, 20),
                 new Http("0.0.0.0", 8080, "*", 8443, "", "", 10_000, 10_000, 1000),
                 new Admin("127.0.0.1", 8081, "", 64 * 1024),

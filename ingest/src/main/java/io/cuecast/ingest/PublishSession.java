@@ -14,7 +14,9 @@ public final class PublishSession {
     /** Why a publish was refused. */
     public enum Refusal {
         /** The key belongs to no stream (or its stream was deleted while the publish was accepted). */
-        BAD_KEY
+        BAD_KEY,
+        /** The server already carries as many live streams as its memory budget allows. */
+        OVER_CAPACITY
     }
 
     /**
@@ -47,12 +49,25 @@ public final class PublishSession {
      * authorizer answers from memory), so it runs on the protocol's event loop.
      */
     public static Outcome open(PublishAuthorizer authorizer, HubRegistry hubs, String streamKey, Publisher publisher) {
+        return open(authorizer, hubs, streamKey, publisher, Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@link #open(PublishAuthorizer, HubRegistry, String, Publisher)} refusing a stream that would
+     * be live beyond {@code maxLiveStreams} (a reconnect to a live stream is never refused).
+     */
+    public static Outcome open(PublishAuthorizer authorizer, HubRegistry hubs, String streamKey, Publisher publisher,
+                               int maxLiveStreams) {
         Optional<String> streamId = streamKey == null || streamKey.isEmpty()
                 ? Optional.empty() : authorizer.streamIdForKey(streamKey);
         if (streamId.isEmpty()) {
             return new Outcome(null, Refusal.BAD_KEY, null);
         }
-        StreamHub hub = hubs.takeOver(streamId.get(), publisher);
+        Optional<StreamHub> claimed = hubs.takeOver(streamId.get(), publisher, maxLiveStreams);
+        if (claimed.isEmpty()) {
+            return new Outcome(null, Refusal.OVER_CAPACITY, streamId.get());
+        }
+        StreamHub hub = claimed.get();
         // A delete removes the key, then terminates the live hub. If it ran between our key check
         // and the hub becoming visible, its terminate missed us: the second check sees the key gone.
         if (!streamId.equals(authorizer.streamIdForKey(streamKey))) {

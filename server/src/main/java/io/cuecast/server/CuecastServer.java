@@ -39,6 +39,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.internal.PlatformDependent;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -150,7 +151,12 @@ public final class CuecastServer implements AutoCloseable {
             cues.forget(id); // set below, before any request can delete
         }, id -> ladders.status(id).map(CuecastServer::ladderView), config.ladder());
 
-        rtmp = new RtmpServer(config.rtmp(), keys::streamIdForKey, hubs, new RtmpMetrics(meters));
+        int liveBudget = config.liveStreamBudget(Runtime.getRuntime().maxMemory(),
+                PlatformDependent.maxDirectMemory());
+        meters.gauge("cuecast.streams.live.max", liveBudget);
+        log.info("memory budget: {} live streams (maxLiveStreams; heap {} MiB, direct {} MiB)", liveBudget,
+                Runtime.getRuntime().maxMemory() >> 20, PlatformDependent.maxDirectMemory() >> 20);
+        rtmp = new RtmpServer(config.rtmp(), keys::streamIdForKey, hubs, new RtmpMetrics(meters), liveBudget);
         rtmp.start(boss, workers, serverType);
 
         cues = new CueService(new SqliteCueStore(store), streams::exists, hubs, Scheduler.of(scheduler),

@@ -86,6 +86,20 @@ public final class HubRegistry {
      * @return the new hub
      */
     public synchronized StreamHub takeOver(String streamId, Publisher publisher) {
+        return takeOver(streamId, publisher, Integer.MAX_VALUE).orElseThrow();
+    }
+
+    /**
+     * {@link #takeOver(String, Publisher)} within a bound of live streams: a stream that is not live
+     * yet is refused when {@code maxLive} streams already are (the server's memory budget). Taking
+     * over a live stream is always allowed: it replaces a session, it adds none.
+     *
+     * @return the new hub, or empty when over the bound
+     */
+    public synchronized Optional<StreamHub> takeOver(String streamId, Publisher publisher, int maxLive) {
+        if (!live.containsKey(streamId) && size() >= maxLive) {
+            return Optional.empty();
+        }
         if (streamId.indexOf('/') >= 0) {
             throw new IllegalArgumentException("a stream id has no '/': " + streamId);
         }
@@ -98,7 +112,7 @@ public final class HubRegistry {
             displaced.terminate("a new publish from " + from + " took over the stream");
         }
         announce(hub);
-        return hub;
+        return Optional.of(hub);
     }
 
     /**

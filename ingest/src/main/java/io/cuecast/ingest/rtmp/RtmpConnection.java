@@ -63,7 +63,15 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> deadline;
     private ChunkDecoder decoder;
 
+    private final int maxLiveStreams;
+
     RtmpConnection(CuecastConfig.Rtmp settings, PublishAuthorizer authorizer, HubRegistry hubs, RtmpMetrics metrics) {
+        this(settings, authorizer, hubs, metrics, Integer.MAX_VALUE);
+    }
+
+    RtmpConnection(CuecastConfig.Rtmp settings, PublishAuthorizer authorizer, HubRegistry hubs, RtmpMetrics metrics,
+                   int maxLiveStreams) {
+        this.maxLiveStreams = maxLiveStreams;
         this.settings = settings;
         this.authorizer = authorizer;
         this.hubs = hubs;
@@ -327,11 +335,20 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
             log.info("rtmp {}: closing, {}", remote(), reason);
             ctx.channel().close();
         });
-        PublishSession.Outcome outcome = PublishSession.open(authorizer, hubs, key, publisher);
+        PublishSession.Outcome outcome = PublishSession.open(authorizer, hubs, key, publisher, maxLiveStreams);
         if (outcome.refusal() == PublishSession.Refusal.BAD_KEY) {
             metrics.rejected("bad_key");
             log.warn("rtmp {}: publish refused, unknown stream key", remote());
             refusePublish("Invalid stream key.");
+            return;
+        }
+        if (outcome.refusal() == PublishSession.Refusal.OVER_CAPACITY) {
+            metrics.rejected("over_capacity");
+            log.warn("rtmp {}: publish to stream {} refused, the server carries its maximum of {} live streams",
+                    remote(), outcome.streamId(), maxLiveStreams);
+            sendCommand(CSID_STREAM, STREAM_ID, "onStatus", 0.0, null, status("error", "NetStream.Publish.Rejected",
+                    "The server is at capacity (" + maxLiveStreams + " live streams); try again later."))
+                    .addListener(ChannelFutureListener.CLOSE);
             return;
         }
         session = outcome.session();

@@ -30,13 +30,25 @@ public final class RtmpServer implements AutoCloseable {
     private final HubRegistry hubs;
     private final RtmpMetrics metrics;
     private final ConnectionLimits limits;
+    private final int maxLiveStreams;
     /** When a refusal was last logged: a flood of refused connections logs one line per interval. */
     private final AtomicLong lastRefusalLog = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong refusedSinceLog = new AtomicLong();
     private Channel channel;
 
-    /** Creates the server; nothing is bound until {@link #start}. */
+    /** Creates the server with no bound on live streams; nothing is bound until {@link #start}. */
     public RtmpServer(CuecastConfig.Rtmp settings, PublishAuthorizer authorizer, HubRegistry hubs, RtmpMetrics metrics) {
+        this(settings, authorizer, hubs, metrics, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Creates the server; nothing is bound until {@link #start}.
+     *
+     * @param maxLiveStreams live streams the server's memory carries; a publish of one more is refused
+     */
+    public RtmpServer(CuecastConfig.Rtmp settings, PublishAuthorizer authorizer, HubRegistry hubs, RtmpMetrics metrics,
+                      int maxLiveStreams) {
+        this.maxLiveStreams = maxLiveStreams;
         this.settings = settings;
         this.authorizer = authorizer;
         this.hubs = hubs;
@@ -64,7 +76,7 @@ public final class RtmpServer implements AutoCloseable {
                                 .addLast("handshake", new HandshakeHandler())
                                 .addLast("decoder", chunks)
                                 .addLast("encoder", new ChunkEncoder())
-                                .addLast("connection", new RtmpConnection(settings, authorizer, hubs, metrics));
+                                .addLast("connection", new RtmpConnection(settings, authorizer, hubs, metrics, maxLiveStreams));
                     }
                 })
                 .bind(settings.host(), settings.port()).sync().channel();

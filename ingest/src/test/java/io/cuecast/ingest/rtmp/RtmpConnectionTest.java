@@ -33,7 +33,8 @@ class RtmpConnectionTest {
     private HubRegistry hubs;
     private RtmpMetrics metrics;
     private final CuecastConfig.Rtmp settings = new CuecastConfig.Rtmp("127.0.0.1", 0, "live", 1 << 20, 4096, 5_000, 5_000, 10_000, 20_000, 100, 20);
-    private final PublishAuthorizer authorizer = key -> KEY.equals(key) ? Optional.of("stream1") : Optional.empty();
+    private PublishAuthorizer authorizer = key -> KEY.equals(key) ? Optional.of("stream1") : Optional.empty();
+    private int maxLive = Integer.MAX_VALUE;
 
     @BeforeEach
     void setUp() {
@@ -44,7 +45,7 @@ class RtmpConnectionTest {
     /** Both ends of one connection: our encoder in front of the server pipeline, a decoder behind it. */
     final class Peer {
         final EmbeddedChannel server = new EmbeddedChannel(new ChunkDecoder(settings.maxMessageBytes()),
-                new ChunkEncoder(), new RtmpConnection(settings, authorizer, hubs, metrics));
+                new ChunkEncoder(), new RtmpConnection(settings, authorizer, hubs, metrics, maxLive));
         final ChunkEncoder clientEncoder = new ChunkEncoder();
         final EmbeddedChannel clientDecoder = new EmbeddedChannel(new ChunkDecoder(1 << 24));
 
@@ -281,5 +282,28 @@ class RtmpConnectionTest {
         p.server.runPendingTasks();
         assertThat(p.server.isOpen()).isFalse();
         assertThat(metrics.violations()).isEqualTo(1);
+    }
+
+    /** Issue 10 §8: over the memory budget a new stream is refused cleanly; a reconnect never is. */
+    @Test
+    void aNewStreamBeyondTheLiveBoundIsRejectedButATakeoverIsNot() {
+        authorizer = key -> key.startsWith("sk_") ? Optional.of(key.substring(3)) : Optional.empty();
+        maxLive = 1;
+        Peer first = new Peer();
+        first.connectAndCreateStream();
+        first.command(1, "publish", 5.0, null, "sk_a", "live");
+        Peer second = new Peer();
+        second.connectAndCreateStream();
+        second.replies();
+        second.command(1, "publish", 5.0, null, "sk_b", "live");
+        assertThat(info(second.commandReplies().get(0))).containsEntry("code", "NetStream.Publish.Rejected");
+        second.server.runPendingTasks();
+        assertThat(second.server.isOpen()).isFalse();
+        assertThat(hubs.get("b")).isEmpty();
+        Peer again = new Peer();
+        again.connectAndCreateStream();
+        again.replies();
+        again.command(1, "publish", 5.0, null, "sk_a", "live");
+        assertThat(again.commandReplies()).anySatisfy(r -> assertThat(info(r)).containsEntry("code", "NetStream.Publish.Start"));
     }
 }
