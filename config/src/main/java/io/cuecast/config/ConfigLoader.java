@@ -82,7 +82,7 @@ public final class ConfigLoader {
         if (overrides == null || !overrides.isObject()) {
             throw new ConfigException(origin + ": the ladder must be an object of keys");
         }
-        for (String serverWide : List.of("maxConcurrent", "maxSourcePixels")) {
+        for (String serverWide : SERVER_WIDE_LADDER_KEYS) {
             if (overrides.has(serverWide)) {
                 throw new ConfigException(origin + ": '" + serverWide
                         + "' is a server-wide setting (ladder." + serverWide + " in the config), not per stream");
@@ -100,9 +100,14 @@ public final class ConfigLoader {
         return ladder;
     }
 
-    /** The ladder as a JSON tree, for storing and showing it. */
+    /** Keys of the ladder that are server-wide: not part of a stream's own ladder. */
+    private static final List<String> SERVER_WIDE_LADDER_KEYS = List.of("maxConcurrent", "maxSourcePixels");
+
+    /** A stream's ladder as a JSON tree, for storing and showing it (without the server-wide keys). */
     public JsonNode tree(CuecastConfig.Ladder ladder) {
-        return yaml.valueToTree(ladder);
+        ObjectNode tree = yaml.valueToTree(ladder);
+        tree.remove(SERVER_WIDE_LADDER_KEYS);
+        return tree;
     }
 
     private JsonNode readFile(Path file) {

@@ -56,8 +56,12 @@ class HlsRoutesTest {
         }
     }
 
+    /** Every response a test got, released after it: they hold retained slices of segments. */
+    private final List<FullHttpResponse> responses = new java.util.ArrayList<>();
+
     @AfterEach
     void stop() {
+        responses.forEach(r -> r.release());
         service.closeAll();
         scheduler.shutdownNow();
     }
@@ -66,6 +70,7 @@ class HlsRoutesTest {
         EmbeddedChannel ch = new EmbeddedChannel(HlsRoutesTest.handler(service, meters));
         ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri));
         FullHttpResponse r = ch.readOutbound();
+        responses.add(r);
         return r;
     }
 

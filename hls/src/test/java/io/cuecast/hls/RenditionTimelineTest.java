@@ -63,6 +63,7 @@ class RenditionTimelineTest {
         assertThat(t.playlist()).contains("#EXT-X-MEDIA-SEQUENCE:2").doesNotContain("ENDLIST");
         t.end();
         assertThat(t.playlist()).endsWith("#EXT-X-ENDLIST\n");
+        t.close();
     }
 
     @Test
@@ -81,6 +82,7 @@ class RenditionTimelineTest {
         t.add(seg(t, 2.0));
         assertThat(t.snapshot().discontinuitySequence()).isEqualTo(1);
         assertThat(t.resource("init-x-0.mp4")).isNull(); // no segment needs it any more
+        t.close();
     }
 
     @Test
@@ -91,6 +93,7 @@ class RenditionTimelineTest {
         assertThat(t.snapshot().targetDuration()).isEqualTo(4);
         t.add(seg(t, 4.6));
         assertThat(t.snapshot().targetDuration()).isEqualTo(5);
+        t.close();
     }
 
     /** The playlists keep a range past the window by the same rule as state.json (CueMessage). */
@@ -117,6 +120,7 @@ class RenditionTimelineTest {
         }
         // The window is 10:00:06 to 10:00:10: every range started before it.
         assertThat(t.snapshot().dateRanges()).extracting(io.cuecast.hls.cue.DateRange::id).containsExactly("c1", "c2");
+        t.close();
     }
 
     /** Review M9: every range starting in the window was listed, without bound. */

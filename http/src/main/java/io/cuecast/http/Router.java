@@ -169,8 +169,8 @@ public final class Router {
         try {
             route.executor.execute(() -> run(route, withParams, answer));
         } catch (RejectedExecutionException e) {
-            answer.complete(style.render(HttpResponseStatus.SERVICE_UNAVAILABLE, "shutting_down",
-                    "server is stopping", 0));
+            // The route's bounded pool is full (or stopped): answer now instead of queueing without end.
+            answer.complete(busy());
         }
         return answer;
     }
@@ -194,16 +194,24 @@ public final class Router {
     private Response failure(Request request, Throwable e) {
         Throwable root = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
         if (root instanceof RejectedExecutionException) {
-            // A wait (a blocking reload) ended while the server stops: its connection's loop is gone.
-            return style.render(HttpResponseStatus.SERVICE_UNAVAILABLE, "shutting_down", "server is stopping", 0);
+            // The route's bounded pool is full, or a wait ended while the server stops (its
+            // connection's loop is gone): either way, come back shortly.
+            return busy();
         }
         HttpError err = root instanceof HttpError h ? h : errors.apply(root);
         if (err == null) {
-            log.error("{} {} failed", request.method(), request.path(), root);
+            // The details (SQL, file names) stay in the log; the client gets a reference to them.
+            String reference = Long.toString(System.nanoTime() & 0xFFFFFFFFFFL, 36);
+            log.error("{} {} failed (reference {})", request.method(), request.path(), reference, root);
             return style.render(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error",
-                    "internal error: " + root.getMessage(), 0);
+                    "internal error (reference " + reference + " in the server log)", 0);
         }
         return style.render(err.status(), err.code(), err.getMessage(), err.retryAfterSeconds());
+    }
+
+    private Response busy() {
+        return style.render(HttpResponseStatus.SERVICE_UNAVAILABLE, "busy", "the server is busy or stopping; retry shortly",
+                1);
     }
 
     private boolean hasRoute(String[] path, HttpMethod method) {

@@ -81,7 +81,8 @@ class RouterTest {
                 Arguments.of("GET", "/api/v1/streams/abc/missing", true, "", 404,
                         "{\"code\":\"stream_not_found\",\"message\":\"no stream with id 'abc'\"}", null),
                 Arguments.of("GET", "/api/v1/streams/abc/later", true, "", 404, "stream_not_found", null),
-                Arguments.of("GET", "/api/v1/streams/abc/bug", true, "", 500, "internal error: boom", null),
+                // Review L4: the exception's text (SQL, paths) stays in the log, not in the answer.
+                Arguments.of("GET", "/api/v1/streams/abc/bug", true, "", 500, "internal error (reference ", null),
                 Arguments.of("GET", "/files/a/b/c.js", true, "", 200, "file {path=a/b/c.js}", null),
                 Arguments.of("GET", "/files", true, "", 404, "not_found", null));
     }
@@ -99,6 +100,16 @@ class RouterTest {
         assertThat(r.status().code()).as(r.bodyText()).isEqualTo(status);
         assertThat(r.bodyText()).contains(contains);
         assertThat(r.headers().get(HttpHeaderNames.ALLOW)).isEqualTo(allow);
+    }
+
+    @Test
+    void anInternalErrorsTextStaysInTheLog() {
+        DefaultHttpHeaders h = new DefaultHttpHeaders();
+        h.set(HttpHeaderNames.AUTHORIZATION, "Bearer t");
+        Response r = ROUTER.dispatch(Request.of(HttpMethod.GET, "/api/v1/streams/abc/bug", h, new byte[0]))
+                .toCompletableFuture().join();
+        assertThat(r.status().code()).isEqualTo(500);
+        assertThat(r.bodyText()).doesNotContain("boom");
     }
 
     @Test
@@ -135,7 +146,8 @@ class RouterTest {
         assertThat(a.join().bodyText()).isEqualTo("a {}");
         Response b = r.dispatch(Request.of(HttpMethod.GET, "/b")).toCompletableFuture().join();
         assertThat(b.status().code()).isEqualTo(503);
-        assertThat(b.bodyText()).isEqualTo("server is stopping\n");
+        assertThat(b.bodyText()).isEqualTo("the server is busy or stopping; retry shortly\n");
+        assertThat(b.headers().get("Retry-After")).isEqualTo("1");
     }
 
     @Test

@@ -182,6 +182,12 @@ public final class CuecastServer implements AutoCloseable {
                 new HttpServers.Port(admin, adminMax, "admin.maxBodyBytes"));
         log.info("started (transport {}): rtmp {}, http {}, admin {}", epoll ? "epoll" : "nio", rtmpPort(), httpPort(),
                 adminPort());
+        if (!isLoopback(config.admin().host())) {
+            // Review L7: the bearer token crosses the network in clear, and /metrics and /healthz need none.
+            log.warn("admin.host is {}: the admin API is reachable beyond this machine over plain HTTP, the token"
+                    + " travels unencrypted and /metrics (every stream id) needs no token; put it behind TLS and a"
+                    + " firewall, or keep it on 127.0.0.1", config.admin().host());
+        }
         return this;
     }
 
@@ -225,6 +231,14 @@ public final class CuecastServer implements AutoCloseable {
     /** The ladder of a stream: its own (set through the admin API) or the server's. */
     private CuecastConfig.Ladder ladderFor(String streamId) {
         return streams == null ? config.ladder() : streams.ladderOverride(streamId).orElse(config.ladder());
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     /** The public URLs with the bound ports. */

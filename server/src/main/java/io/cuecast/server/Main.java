@@ -83,7 +83,8 @@ public final class Main {
         sb.append("  Demo player  : ").append(urls.httpBase()).append("/watch/{streamId}\n");
         sb.append("  Admin API    : ").append(admin).append("/api/v1/streams   metrics: ").append(admin)
                 .append("/metrics\n");
-        if (token.generated()) {
+        if (token.generated() && System.console() != null) {
+            // Only to a terminal: under systemd or docker, stdout ends in logs others can read (review L7).
             sb.append("  Admin token  : ").append(token.value()).append("\n");
             sb.append("                 (generated now and shown only this once; stored in ").append(token.file())
                     .append(")\n");

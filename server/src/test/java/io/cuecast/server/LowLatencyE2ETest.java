@@ -84,7 +84,9 @@ class LowLatencyE2ETest {
                         .as("every playlist came over h2").isEqualTo(true);
             }
             assertThat(latencies).hasSizeGreaterThan(20);
+            // What the README promises for every run, even on a busy 2-core machine (idle: 1.0-1.5 s).
             assertThat(median).as("median live latency (s)").isLessThan(2.0);
+            assertThat(p95).as("p95 live latency (s)").isLessThan(2.5);
             assertThat(stalls).isZero();
         } finally {
             ffmpeg.destroy();

@@ -58,8 +58,16 @@ class PersistenceE2ETest {
 
     /** Starts the real main class in its own JVM on the embedded defaults plus port overrides. */
     static Process startJvm(Path data, int rtmp, int http, int admin, Path log) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.cuecast.server.Main");
+        return startJvm(List.of(), data, rtmp, http, admin, log);
+    }
+
+    /** The same, the command prefixed by {@code wrapper} (for example strace). */
+    static Process startJvm(List<String> wrapper, Path data, int rtmp, int http, int admin, Path log)
+            throws IOException {
+        List<String> command = new java.util.ArrayList<>(wrapper);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.cuecast.server.Main"));
+        ProcessBuilder pb = new ProcessBuilder(command);
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("CUECAST_"));
         env.put("CUECAST_DATA_DIR", data.toString());
@@ -72,7 +80,7 @@ class PersistenceE2ETest {
     }
 
     @Test
-    void streamsSurviveKillDashNineAndTheGeneratedTokenIsPrintedOnce() throws Exception {
+    void streamsSurviveKillDashNineAndTheGeneratedTokenStaysOutOfTheLog() throws Exception {
         Path data = dir.resolve("data");
         int rtmp = freePort(), http = freePort(), admin = freePort();
         Path log1 = dir.resolve("run1.log");
@@ -82,8 +90,10 @@ class PersistenceE2ETest {
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(log1).contains("Cuecast is running"));
             token = Files.readString(data.resolve("admin-token")).trim();
-            assertThat(Files.readString(log1)).contains("Admin token  : " + token, "rtmp://127.0.0.1:" + rtmp + "/live",
-                    "http://127.0.0.1:" + http + "/hls/{streamId}/master.m3u8");
+            // Not a terminal (like systemd or docker): the token stays in its 0600 file, out of the log.
+            assertThat(Files.readString(log1)).doesNotContain(token)
+                    .contains("Admin token  : in " + data.resolve("admin-token"), "rtmp://127.0.0.1:" + rtmp + "/live",
+                            "http://127.0.0.1:" + http + "/hls/{streamId}/master.m3u8");
             HttpResponse<String> r = TestServer.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + admin + "/api/v1/streams"))
                     .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()));
@@ -109,5 +119,46 @@ class PersistenceE2ETest {
         }
         assertThat(Files.readString(log2)).contains("stopped");
         assertThat(List.of(Files.readString(log1), Files.readString(log2))).noneMatch(l -> l.contains("Exception"));
+    }
+
+    /** fsync/fdatasync calls on the database's write-ahead log in an strace -y output. */
+    static long walSyncs(Path trace) throws IOException {
+        if (!Files.exists(trace)) {
+            return 0;
+        }
+        return Files.readAllLines(trace).stream()
+                .filter(l -> l.matches(".*\\b(fsync|fdatasync)\\(\\d+<[^>]*cuecast\\.db-wal>\\).*")).count();
+    }
+
+    /**
+     * A kill -9 cannot tell a synced write from one in the page cache (the kernel keeps both), so
+     * the test the review asked for watches the syscalls instead: every write the API acknowledges
+     * has been fdatasync'ed to the write-ahead log first. With {@code synchronous=OFF} it fails
+     * (tried: no sync of the WAL at all until a checkpoint).
+     */
+    @Test
+    void everyAcknowledgedWriteIsSyncedToDiskBeforeTheAnswer() throws Exception {
+        Path data = dir.resolve("synced");
+        Path trace = dir.resolve("strace.txt");
+        int rtmp = freePort(), http = freePort(), admin = freePort();
+        Path log = dir.resolve("strace-run.log");
+        Process server = startJvm(List.of("strace", "-f", "-qq", "-y", "--seccomp-bpf", "-e", "trace=fsync,fdatasync",
+                "-e", "signal=none", "-o", trace.toString()), data, rtmp, http, admin, log);
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(log).contains("Cuecast is running"));
+            String token = Files.readString(data.resolve("admin-token")).trim();
+            for (int i = 0; i < 3; i++) {
+                long before = walSyncs(trace);
+                HttpResponse<String> r = TestServer.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + admin + "/api/v1/streams"))
+                        .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()));
+                assertThat(r.statusCode()).isEqualTo(201);
+                // strace writes each line as the call returns; give its output a moment to reach the file.
+                await().atMost(Duration.ofSeconds(5)).until(() -> walSyncs(trace) > before);
+            }
+        } finally {
+            server.destroyForcibly();
+            server.waitFor(10, TimeUnit.SECONDS);
+        }
     }
 }

@@ -108,7 +108,11 @@ class WatchPageE2ETest {
         var hlsJs = server.get(server.http("/assets/hls.min.js"));
         assertThat(hlsJs.statusCode()).isEqualTo(200);
         assertThat(hlsJs.body()).contains("Hls");
-        String page = server.get(server.http("/watch/" + server.createStream().get("id").asText())).body();
-        assertThat(page).contains("/assets/hls.min.js").doesNotContain("cdn", "https://");
+        var response = server.get(server.http("/watch/" + server.createStream().get("id").asText()));
+        assertThat(response.body()).contains("/assets/hls.min.js").doesNotContain("cdn", "https://");
+        // Review L10: the page and its scripts say what they may load and are never sniffed.
+        assertThat(response.headers().firstValue("Content-Security-Policy")).contains(WatchPage.CONTENT_SECURITY_POLICY);
+        assertThat(response.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        assertThat(hlsJs.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
     }
 }
