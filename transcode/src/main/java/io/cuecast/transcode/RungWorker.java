@@ -125,7 +125,12 @@ final class RungWorker {
             task.discard().run();
             return;
         }
-        queue.put(task);
+        try {
+            queue.put(task);
+        } catch (InterruptedException e) {
+            task.discard().run(); // the frame reference it holds would leak (review L3)
+            throw e;
+        }
     }
 
     private void emit(EncodedFrame f) {
@@ -158,7 +163,9 @@ final class RungWorker {
             }
             try {
                 t.run().run();
-            } catch (RuntimeException | LinkageError e) {
+            } catch (Throwable e) {
+                // Any Error too: escaping, it would end this thread and leave the ladder blocked on a
+                // full queue forever, its natives and threads leaked (review L3).
                 failure = e;
             }
         }

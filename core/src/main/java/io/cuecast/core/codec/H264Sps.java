@@ -121,11 +121,19 @@ public record H264Sps(int profileIdc, int constraintFlags, int levelIdc, int wid
             long timeScale = r.readBits(32);
             if (numUnitsInTick > 0) {
                 // Frame rate is time_scale / (2 * num_units_in_tick) for progressive content (E.2.1).
-                return timeScale / (2.0 * numUnitsInTick);
+                return plausible(timeScale / (2.0 * numUnitsInTick));
             }
         }
         return 0;
     }
+
+    /** Frames per second the publisher claims, or 0 (unknown) when no camera makes it (review L10). */
+    static double plausible(double fps) {
+        return fps >= 1 && fps <= MAX_FRAME_RATE ? fps : 0;
+    }
+
+    /** Above this a claimed rate is noise: FRAME-RATE in playlists and the ladder's GOP would follow it. */
+    static final double MAX_FRAME_RATE = 240;
 
     private static void skipScalingList(BitReader r, int size) {
         // §7.3.2.1.1.1
