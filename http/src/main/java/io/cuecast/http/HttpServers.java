@@ -135,6 +135,7 @@ public final class HttpServers {
             ch.pipeline().addLast(new LimitedAggregator(spec.maxBody(), spec.maxBodySetting()));
             ch.pipeline().addLast(flow.requests());
             ch.pipeline().addLast(handler);
+            ch.pipeline().addLast(new IdleCloser());
         });
     }
 
@@ -198,6 +199,7 @@ public final class HttpServers {
         p.addLast(new LimitedAggregator(spec.maxBody(), spec.maxBodySetting()));
         p.addLast(flow.requests());
         p.addLast(handler);
+        p.addLast(new IdleCloser());
     }
 
     /** An HTTP/2 connection (after ALPN): frames, streams, and closing when idle. */
@@ -220,7 +222,7 @@ public final class HttpServers {
                 .build();
     }
 
-    /** Closes a connection on an idle event; the parent of HTTP/2 streams has no router to do it. */
+    /** Closes a connection on an idle event, the last handler of every connection's pipeline. */
     static final class IdleCloser extends ChannelInboundHandlerAdapter {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {

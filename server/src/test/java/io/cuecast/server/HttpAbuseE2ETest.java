@@ -6,14 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.management.BufferPoolMXBean;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,26 +63,8 @@ class HttpAbuseE2ETest {
         return segs.isEmpty() ? null : segs.get(segs.size() - 1);
     }
 
-    static long heapUsed() {
-        System.gc();
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
 
-    /** Direct memory in use, by the JDK's count (ByteBuffer.allocateDirect) and Netty's own (no-cleaner buffers). */
-    static long directUsed() {
-        long jdk = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
-                .filter(b -> b.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
-        return jdk + Math.max(0, io.netty.util.internal.PlatformDependent.usedDirectMemory());
-    }
 
-    static long rss() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-            }
-        }
-        throw new IOException("no VmRSS");
-    }
 
     /** A normal viewer: playlist then newest segment, {@code rounds} times; the slowest of each fetch in ms. */
     long[] viewer(int rounds) throws Exception {
@@ -124,9 +103,9 @@ class HttpAbuseE2ETest {
     @Test
     void fiftyClientsPipeliningAThousandRequestsWithoutReadingCostLittleAndViewersKeepTheirLatency() throws Exception {
         long[] before = viewer(5);
-        long heapBefore = heapUsed();
-        long directBefore = directUsed();
-        long rssBefore = rss();
+        long heapBefore = MemoryProbe.heapUsed();
+        long directBefore = MemoryProbe.directUsed();
+        long rssBefore = MemoryProbe.rss();
         List<Socket> attackers = new ArrayList<>();
         try {
             // In waves a second apart, each wave asking for the then newest segment, so a server that
@@ -140,9 +119,9 @@ class HttpAbuseE2ETest {
             }
             long[] during = viewer(10);
             Thread.sleep(8000); // the window (6 one-second segments) slides past every requested segment
-            long heapGrowth = heapUsed() - heapBefore;
-            long directGrowth = directUsed() - directBefore;
-            long rssGrowth = rss() - rssBefore;
+            long heapGrowth = MemoryProbe.heapUsed() - heapBefore;
+            long directGrowth = MemoryProbe.directUsed() - directBefore;
+            long rssGrowth = MemoryProbe.rss() - rssBefore;
             System.out.printf("viewer worst before: playlist %d ms, segment %d ms; under attack: %d ms, %d ms%n",
                     before[0], before[1], during[0], during[1]);
             System.out.printf("50 pipelining clients: heap %+d KiB, direct %+d KiB, RSS %+d KiB%n",

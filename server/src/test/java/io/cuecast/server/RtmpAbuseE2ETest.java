@@ -8,11 +8,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -85,19 +83,7 @@ class RtmpAbuseE2ETest {
         return b.toByteArray();
     }
 
-    static long heapUsed() {
-        System.gc();
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
 
-    static long rss() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-            }
-        }
-        throw new IOException("no VmRSS in /proc/self/status");
-    }
 
     /** True when the server closed the socket within the read timeout. */
     static boolean closedByServer(Socket s) throws IOException {
@@ -114,8 +100,8 @@ class RtmpAbuseE2ETest {
     void thirtyConnectionsDeclaringHugeMessagesHoldKilobytesAndAPublisherStillGoesLive() throws Exception {
         // Caps wide enough to let every attacker in: this test is about what an admitted connection costs.
         server = new TestServer(dir.resolve("data"), Map.of("CUECAST_RTMP_MAX_CONNECTIONS_PER_ADDRESS", "100"));
-        long heapBefore = heapUsed();
-        long rssBefore = rss();
+        long heapBefore = MemoryProbe.heapUsed();
+        long rssBefore = MemoryProbe.rss();
         byte[] attack = declaredHugeMessages();
         List<Socket> attackers = new ArrayList<>();
         try {
@@ -129,8 +115,8 @@ class RtmpAbuseE2ETest {
             await().atMost(Duration.ofSeconds(10)).until(() -> server.get(server.admin("/metrics")).body()
                     .lines().anyMatch(l -> l.startsWith("cuecast_rtmp_received_bytes_total")
                             && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) >= 30.0 * attack.length));
-            long heapGrowth = heapUsed() - heapBefore;
-            long rssGrowth = rss() - rssBefore;
+            long heapGrowth = MemoryProbe.heapUsed() - heapBefore;
+            long rssGrowth = MemoryProbe.rss() - rssBefore;
             System.out.printf("30 attackers: heap +%d KiB, RSS +%d KiB%n", heapGrowth / 1024, rssGrowth / 1024);
             assertThat(heapGrowth).as("heap growth with 30 attackers connected").isLessThan(HEAP_BOUND);
             assertThat(rssGrowth).as("RSS growth with 30 attackers connected").isLessThan(RSS_BOUND);
