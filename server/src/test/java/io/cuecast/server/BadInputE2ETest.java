@@ -130,8 +130,8 @@ class BadInputE2ETest {
     @Test
     void unknownCommandsAreNotViolations() throws Exception {
         // connect, then a vendor command with a transaction id: an _error reply, the connection stays.
-        byte[] connect = io.cuecast.ingest.rtmp.codec.Amf0Writer.encode("connect", 1.0, Map.of("app", "live"));
-        byte[] vendor = io.cuecast.ingest.rtmp.codec.Amf0Writer.encode("larixPing", 2.0, null);
+        byte[] connect = io.cuecast.rtmp.Amf0Writer.encode("connect", 1.0, Map.of("app", "live"));
+        byte[] vendor = io.cuecast.rtmp.Amf0Writer.encode("larixPing", 2.0, null);
         byte[] wire = concat(hex("03 000000" + String.format("%06x", connect.length) + "14 00000000"), connect,
                 hex("03 000000" + String.format("%06x", vendor.length) + "14 00000000"), vendor);
         assertThat(sendAndExpectClose(true, wire, false)).as("connection stays open").isFalse();

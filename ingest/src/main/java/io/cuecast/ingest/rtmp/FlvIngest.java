@@ -13,7 +13,7 @@ import io.cuecast.core.media.H264Config;
 import io.cuecast.core.media.MediaKind;
 import io.cuecast.core.media.Packet;
 import io.cuecast.core.media.Track;
-import io.cuecast.ingest.rtmp.codec.RtmpProtocolException;
+import io.cuecast.rtmp.RtmpProtocolException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.cuecast.ingest.rtmp.codec;
+package io.cuecast.rtmp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;

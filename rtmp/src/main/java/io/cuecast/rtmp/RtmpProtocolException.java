@@ -1,4 +1,4 @@
-package io.cuecast.ingest.rtmp.codec;
+package io.cuecast.rtmp;
 
 /**
  * The peer broke the RTMP protocol or one of our limits. The connection that sent it is closed with

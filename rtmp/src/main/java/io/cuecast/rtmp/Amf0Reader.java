@@ -1,4 +1,4 @@
-package io.cuecast.ingest.rtmp.codec;
+package io.cuecast.rtmp;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.cuecast.ingest.rtmp.codec;
+package io.cuecast.rtmp;
 
 /** Hard bounds on what a peer can make us allocate or hold. */
 public final class RtmpLimits {

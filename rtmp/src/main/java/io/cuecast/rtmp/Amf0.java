@@ -1,4 +1,4 @@
-package io.cuecast.ingest.rtmp.codec;
+package io.cuecast.rtmp;
 
 /**
  * AMF0 type markers (Adobe Action Message Format AMF0, §2.1) and the value we use for

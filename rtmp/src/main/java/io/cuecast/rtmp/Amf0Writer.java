@@ -1,4 +1,4 @@
-package io.cuecast.ingest.rtmp.codec;
+package io.cuecast.rtmp;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
