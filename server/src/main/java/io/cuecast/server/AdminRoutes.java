@@ -30,9 +30,9 @@ final class AdminRoutes {
     private AdminRoutes() {
     }
 
-    static Router router(StreamService streams, CueService cues, String token, Executor blocking,
+    static Router router(StreamService streams, CueService cues, RelayRoutes relays, String token, Executor blocking,
                          Supplier<String> metrics, int maxBody) {
-        return Router.builder(ErrorStyle.JSON)
+        return relays.addTo(Router.builder(ErrorStyle.JSON)
                 .errors(ApiErrors::map)
                 .executor(blocking)
                 .maxBody(maxBody)
@@ -66,7 +66,7 @@ final class AdminRoutes {
                         streams.setLadder(r.param("id"), JsonBody.tree(r))))
                 .delete("/api/v1/streams/{id}/ladder", r -> json(HttpResponseStatus.OK,
                         streams.resetLadder(r.param("id"))))
-                .post("/api/v1/streams/{id}/key", r -> json(HttpResponseStatus.OK, streams.rotateKey(r.param("id"))))
+                .post("/api/v1/streams/{id}/key", r -> json(HttpResponseStatus.OK, streams.rotateKey(r.param("id")))))
                 .build();
     }
 

@@ -1,23 +1,28 @@
 package io.cuecast.server;
 
 import io.cuecast.config.CuecastConfig;
-import io.cuecast.core.hub.HubRegistry;
-import io.cuecast.core.net.ConnectionLimits;
-import io.cuecast.core.hub.TickExecutor;
-import io.cuecast.ingest.rtmp.RtmpMetrics;
-import io.cuecast.ingest.rtmp.RtmpServer;
 import io.cuecast.control.StreamService;
 import io.cuecast.control.StreamView;
 import io.cuecast.control.cues.CueService;
 import io.cuecast.control.cues.SqliteCueStore;
+import io.cuecast.control.relays.RelayTargets;
+import io.cuecast.control.relays.SqliteRelayStore;
 import io.cuecast.control.store.SqliteStreamStore;
 import io.cuecast.control.store.StreamKeyIndex;
+import io.cuecast.core.hub.HubRegistry;
+import io.cuecast.core.hub.TickExecutor;
+import io.cuecast.core.net.ConnectionLimits;
 import io.cuecast.core.time.Scheduler;
 import io.cuecast.hls.HlsRoutes;
 import io.cuecast.hls.HlsService;
 import io.cuecast.http.ErrorStyle;
 import io.cuecast.http.HttpServers;
 import io.cuecast.http.Router;
+import io.cuecast.ingest.rtmp.RtmpMetrics;
+import io.cuecast.ingest.rtmp.RtmpServer;
+import io.cuecast.relay.RelayService;
+import io.cuecast.relay.RelayTarget;
+import io.cuecast.relay.RtmpUrl;
 import io.cuecast.transcode.LadderService;
 import io.cuecast.transcode.LadderStatus;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -37,8 +42,10 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.internal.PlatformDependent;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -80,6 +87,9 @@ public final class CuecastServer implements AutoCloseable {
     private ExecutorService packagers;
     private ExecutorService blocking;
     private ExecutorService cueDatabase;
+    private ExecutorService relayMuxers;
+    private RelayService relays;
+    private RelayTargets relayTargets;
     private CueService cues;
     private ScheduledExecutorService scheduler;
     private JvmGcMetrics gcMetrics;
@@ -149,6 +159,7 @@ public final class CuecastServer implements AutoCloseable {
             streamMeters.remove(id);
             ladders.remove(id);
             cues.forget(id); // set below, before any request can delete
+            relayTargets.forget(id);
         }, id -> ladders.status(id).map(CuecastServer::ladderView), config.ladder());
 
         int liveBudget = config.liveStreamBudget(Runtime.getRuntime().maxMemory(),
@@ -162,6 +173,15 @@ public final class CuecastServer implements AutoCloseable {
         cues = new CueService(new SqliteCueStore(store), streams::exists, hubs, Scheduler.of(scheduler),
                 cueDatabase, clock, config.cues().perSecond(), config.cues().maxOnScreenMs());
         cues.rearm();
+        relayTargets = new RelayTargets(new SqliteRelayStore(store), streams::exists, RtmpUrl::parse, clock);
+        // Relay readers turn packets into RTMP messages on their own threads, never an ingest loop.
+        relayMuxers = Executors.newFixedThreadPool(2, threads("cuecast-relay", true));
+        relays = new RelayService(hubs, id -> relayTargets.of(id).stream()
+                .map(r -> new RelayTarget(r.id(), r.streamId(), r.url(), r.rendition(), r.enabled())).toList(),
+                workers, epoll ? EpollSocketChannel.class : NioSocketChannel.class, relayMuxers,
+                RelayService.defaultTls());
+        relayTargets.onChange(relays::refresh);
+        RelayMeters.register(meters, relays);
         // One table per port. The public port: players and viewers, no token, bodies of at most 8 KiB.
         Router.Builder publicRoutes = Router.builder(ErrorStyle.TEXT).maxBody(PUBLIC_MAX_BODY);
         new HlsRoutes(hls, config.http().corsOrigin(), meters).addTo(publicRoutes);
@@ -177,7 +197,8 @@ public final class CuecastServer implements AutoCloseable {
                     serverType, publicPort);
         }
         int adminMax = config.admin().maxBodyBytes();
-        Router admin = AdminRoutes.router(streams, cues, token.value(), blocking, meters::scrape, adminMax);
+        Router admin = AdminRoutes.router(streams, cues, new RelayRoutes(relayTargets, relays, meters), token.value(), blocking,
+                meters::scrape, adminMax);
         adminChannel = HttpServers.bind(config.admin().host(), config.admin().port(), boss, workers, serverType,
                 new HttpServers.Port(admin, adminMax, "admin.maxBodyBytes"));
         log.info("started (transport {}): rtmp {}, http {}, admin {}", epoll ? "epoll" : "nio", rtmpPort(), httpPort(),
@@ -299,7 +320,10 @@ public final class CuecastServer implements AutoCloseable {
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         packagerTicks.close();
         hls.closeAll();
-        for (ExecutorService e : new ExecutorService[] {packagers, blocking, scheduler, cueDatabase}) {
+        if (relays != null) {
+            relays.close();
+        }
+        for (ExecutorService e : new ExecutorService[] {packagers, blocking, scheduler, cueDatabase, relayMuxers}) {
             e.shutdown();
         }
         try {

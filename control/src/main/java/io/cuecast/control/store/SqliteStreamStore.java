@@ -23,7 +23,7 @@ import java.util.Optional;
  * blocks on disk: never call it from a Netty event loop.
  */
 public final class SqliteStreamStore implements StreamStore {
-    private static final int SCHEMA_VERSION = 4;
+    private static final int SCHEMA_VERSION = 5;
     private final Connection db;
 
     /** Opens (and creates or migrates) the database in {@code dataDir}. */
@@ -85,6 +85,12 @@ public final class SqliteStreamStore implements StreamStore {
             if (version < 4) {
                 // Keys in clear become their hashes: a copy of the file no longer lets anyone publish.
                 hashKeys();
+            }
+            if (version < 5) {
+                // Push relay targets (issue 12); their URLs hold the receivers' keys, in this 0600 file.
+                s.execute("CREATE TABLE IF NOT EXISTS relays (id TEXT PRIMARY KEY, stream_id TEXT NOT NULL,"
+                        + " url TEXT NOT NULL, rendition TEXT NOT NULL, enabled INTEGER NOT NULL,"
+                        + " created_at TEXT NOT NULL)");
             }
             if (version < SCHEMA_VERSION) {
                 s.execute("PRAGMA user_version=" + SCHEMA_VERSION);
@@ -205,9 +211,12 @@ public final class SqliteStreamStore implements StreamStore {
         try (Statement tx = db.createStatement()) {
             tx.execute("BEGIN IMMEDIATE");
             try (PreparedStatement ps = db.prepareStatement("DELETE FROM streams WHERE id = ?");
-                 PreparedStatement cues = db.prepareStatement("DELETE FROM cues WHERE stream_id = ?")) {
+                 PreparedStatement cues = db.prepareStatement("DELETE FROM cues WHERE stream_id = ?");
+                 PreparedStatement relays = db.prepareStatement("DELETE FROM relays WHERE stream_id = ?")) {
                 cues.setString(1, id);
                 cues.executeUpdate();
+                relays.setString(1, id);
+                relays.executeUpdate();
                 ps.setString(1, id);
                 boolean deleted = ps.executeUpdate() == 1;
                 tx.execute("COMMIT");

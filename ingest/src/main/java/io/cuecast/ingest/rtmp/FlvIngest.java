@@ -60,6 +60,9 @@ public final class FlvIngest {
     private long firstVideoTs = -1;
     private boolean warnedVideoCodec;
     private boolean warnedAudioCodec;
+    private boolean warnedCue;
+    /** A cue is at most 2 KiB serialized (the cue API's limit); its JSON text no more than this. */
+    private static final int MAX_RELAYED_CUE_CHARS = 4096;
     /** NAL length size the encoder uses in its tags, from its AVC sequence header. */
     private int encoderLengthSize = 4;
 
@@ -146,6 +149,24 @@ public final class FlvIngest {
         emit(new Packet(VIDEO_TRACK, timestamp + cts, timestamp, key, avcc));
     }
 
+
+    /**
+     * A product cue another Cuecast pushed with the stream (an {@code onCuePoint} at the cue's
+     * time): it enters this hub's cue track, so it reaches every rendition and carrier here too.
+     * Anything that is not a valid cue is ignored and counted in the log once.
+     */
+    public void onCue(long timestamp, String json) {
+        java.util.Optional<io.cuecast.core.cue.CueMessage> cue = json.length() > MAX_RELAYED_CUE_CHARS
+                ? java.util.Optional.empty() : io.cuecast.core.cue.CueMessage.parse(json);
+        if (cue.isEmpty()) {
+            if (!warnedCue) {
+                warnedCue = true;
+                log.warn("stream {}: an onCuePoint named cuecast held no valid cue; ignored", hub.streamId());
+            }
+            return;
+        }
+        emit(new Packet(CueTrack.ID, timestamp, timestamp, true, Bytes.wrap(cue.get().bytes())));
+    }
 
     /** One FLV audio tag body with its RTMP timestamp. */
     public void onAudio(long timestamp, Bytes body) {

@@ -168,8 +168,8 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
             }
             case RtmpMessage.COMMAND_AMF0 -> onCommand(m, new Amf0Reader(m.payload().unsafeArray()).readAll());
             case RtmpMessage.COMMAND_AMF3 -> onCommand(m, amf3Wrapped(m));
-            case RtmpMessage.DATA_AMF0 -> onData(new Amf0Reader(m.payload().unsafeArray()).readAll());
-            case RtmpMessage.DATA_AMF3 -> onData(amf3Wrapped(m));
+            case RtmpMessage.DATA_AMF0 -> onData(m.timestamp(), new Amf0Reader(m.payload().unsafeArray()).readAll());
+            case RtmpMessage.DATA_AMF3 -> onData(m.timestamp(), amf3Wrapped(m));
             case RtmpMessage.WINDOW_ACK_SIZE -> {
                 if (m.payload().length() >= 4) {
                     peerWindow = u32(m.payload(), 0);
@@ -234,8 +234,15 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void onData(List<Object> values) {
+    private void onData(long timestamp, List<Object> values) {
         if (values.isEmpty() || ingest == null) {
+            return;
+        }
+        // A product cue from another Cuecast's push relay: onCuePoint {name "cuecast", parameters {cue}}.
+        if ("onCuePoint".equals(values.get(0)) && values.size() > 1 && values.get(1) instanceof Map<?, ?> point
+                && "cuecast".equals(point.get("name")) && point.get("parameters") instanceof Map<?, ?> params
+                && params.get("cue") instanceof String cue) {
+            ingest.onCue(timestamp, cue);
             return;
         }
         // @setDataFrame("onMetaData", {...}) from the publisher, or a bare onMetaData.
