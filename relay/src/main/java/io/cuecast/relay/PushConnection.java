@@ -138,7 +138,8 @@ final class PushConnection extends ChannelInboundHandlerAdapter {
                 description = m.get("description");
             }
         }
-        published.completeExceptionally(new RelayException(what + (description == null ? "" : ": " + description)));
+        published.completeExceptionally(new RelayException(what + (description == null ? "" : ": " + description),
+                true));
         ctx.close();
     }
 

@@ -43,7 +43,17 @@ final class PushRelay implements StreamReader {
     /** Reader queue bound in events (bytes are bounded by the hub as well). */
     static final int READER_CAPACITY = 512;
     static final long FIRST_BACKOFF_MS = 1000;
+    /**
+     * Longest wait after the receiver refused us (a wrong key or application): asking again sooner
+     * only repeats the refusal.
+     */
     static final long MAX_BACKOFF_MS = 30_000;
+    /**
+     * Longest wait while the receiver is unreachable or dropped us: it is usually restarting, and a
+     * host expects the push back within seconds of it accepting again (one TCP connect every 2 s
+     * costs nothing).
+     */
+    static final long MAX_UNREACHABLE_BACKOFF_MS = 2000;
     /** Publishing this long counts as healthy: the next failure starts the backoff from the beginning. */
     static final long HEALTHY_MS = 60_000;
     static final int CONNECT_TIMEOUT_MS = 5000;
@@ -172,7 +182,9 @@ final class PushRelay implements StreamReader {
                 PUBLISH_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         conn.published.whenComplete((id, err) -> {
             if (err != null) {
-                failed(ch, err.getMessage());
+                Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+                        ? err.getCause() : err;
+                failed(ch, cause.getMessage(), cause instanceof RelayException r && r.refused());
                 return;
             }
             messageStreamId = id;
@@ -182,12 +194,12 @@ final class PushRelay implements StreamReader {
             state = "publishing";
             lastError = null;
             log.info("relay {} of stream {}: publishing to {}", target.id(), target.streamId(), url.redacted());
-            ch.closeFuture().addListener(x -> failed(ch, "the connection closed"));
+            ch.closeFuture().addListener(x -> failed(ch, "the connection closed", false));
         });
     }
 
     /** A connection failed or ended: back off, then connect again (unless stopped). */
-    private void failed(Channel ch, String why) {
+    private void failed(Channel ch, String why, boolean refused) {
         if (channel != ch || stopped) {
             return;
         }
@@ -201,7 +213,8 @@ final class PushRelay implements StreamReader {
         lastError = why;
         state = "backoff";
         // ±20 % jitter, so relays to one receiver that restarts do not reconnect in lockstep.
-        long wait = (long) (backoffMs * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+        long step = refused ? backoffMs : Math.min(backoffMs, MAX_UNREACHABLE_BACKOFF_MS);
+        long wait = (long) (step * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
         log.warn("relay {} of stream {} to {}: {}; retrying in {} ms", target.id(), target.streamId(),
                 url.redacted(), why, wait);
         backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);

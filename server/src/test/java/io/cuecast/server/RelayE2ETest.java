@@ -155,4 +155,42 @@ class RelayE2ETest {
         p.destroy();
         p.waitFor(10, TimeUnit.SECONDS);
     }
+
+    static int freePort() throws Exception {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /**
+     * The receiver is gone for 10 s and comes back: the relay publishes again within 3 s of it
+     * accepting, and the origin's own playlist never notices (no discontinuity, no gap).
+     */
+    @Test
+    void aReceiverBackAfterTenSecondsGetsTheStreamWithinThreeSeconds() throws Exception {
+        int port = freePort();
+        receiver.close();
+        Path receiverData = dir.resolve("receiver-fixed");
+        receiver = new TestServer(receiverData, Map.of("CUECAST_RTMP_PORT", String.valueOf(port)));
+        JsonNode a = origin.createStream();
+        JsonNode b = receiver.createStream();
+        String idA = a.get("id").asText();
+        String idB = b.get("id").asText();
+        addRelay(idA, "rtmp://127.0.0.1:" + port + "/live/" + b.get("streamKey").asText());
+        processes.add(MediaTools.publish(MediaTools.fixture(40, 640, 360), origin.rtmp(a.get("streamKey").asText())));
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver.stream(idB).get("live").asBoolean());
+
+        receiver.close();
+        Thread.sleep(10_000);
+        receiver = new TestServer(receiverData, Map.of("CUECAST_RTMP_PORT", String.valueOf(port)));
+        long accepting = System.nanoTime();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> receiver.stream(idB).get("live").asBoolean());
+        Duration back = Duration.ofNanos(System.nanoTime() - accepting);
+        System.out.println("relay publishing again " + back.toMillis() + " ms after the receiver came back");
+        assertThat(back).isLessThan(Duration.ofSeconds(3));
+        String originPlaylist = origin.get(origin.http("/hls/" + idA + "/source/index.m3u8")).body();
+        assertThat(originPlaylist).doesNotContain("#EXT-X-DISCONTINUITY");
+        assertThat(origin.stream(idA).at("/ingest/droppedPackets").asLong()).isZero();
+    }
 }
