@@ -15,6 +15,8 @@ import io.cuecast.hls.archfixture.ControlInHls;
 import io.cuecast.hls.archfixture.IngestInHls;
 import io.cuecast.http.archfixture.CoreInHttp;
 import io.cuecast.ingest.archfixture.ServerInIngest;
+import io.cuecast.relay.archfixture.IngestInRelay;
+import io.cuecast.rtmp.archfixture.IngestInRtmp;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -59,6 +61,17 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAPackage("io.cuecast.control..")
             .as("ingest, transcode and hls reach the control plane only through core (hub, cue model)");
 
+    static final ArchRule RELAY_STANDS_ON_CORE_AND_RTMP = noClasses()
+            .that().resideInAPackage("io.cuecast.relay..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.cuecast.ingest..", "io.cuecast.hls..",
+                    "io.cuecast.transcode..", "io.cuecast.control..", "io.cuecast.http..")
+            .as("relay stands on core and rtmp only: the server wires it to the control plane");
+    static final ArchRule RTMP_CODEC_KNOWS_NO_PROTOCOL = noClasses()
+            .that().resideInAPackage("io.cuecast.rtmp..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.cuecast.ingest..", "io.cuecast.relay..",
+                    "io.cuecast.config..", "io.cuecast.control..")
+            .as("the rtmp codec is shared, not owned: it knows neither ingest nor relay");
+
     private static JavaClasses main;
 
     @BeforeAll
@@ -75,14 +88,16 @@ class ArchitectureTest {
     }
 
     static Stream<Arguments> rules() {
-        Map<ArchRule, Class<?>> breakers = Map.of(
-                ONLY_TRANSCODE_USES_FFMPEG, FfmpegOutsideTranscode.class,
-                CONTROL_KNOWS_NO_HTTP, HttpInControl.class,
-                CORE_KNOWS_NO_NETTY, NettyInCore.class,
-                NOTHING_DEPENDS_ON_SERVER, ServerInIngest.class,
-                HLS_DOES_NOT_DEPEND_ON_INGEST, IngestInHls.class,
-                HTTP_IS_A_LIBRARY, CoreInHttp.class,
-                PROTOCOLS_DO_NOT_REACH_THE_CONTROL_PLANE, ControlInHls.class);
+        Map<ArchRule, Class<?>> breakers = Map.ofEntries(
+                Map.entry(RELAY_STANDS_ON_CORE_AND_RTMP, IngestInRelay.class),
+                Map.entry(RTMP_CODEC_KNOWS_NO_PROTOCOL, IngestInRtmp.class),
+                Map.entry(ONLY_TRANSCODE_USES_FFMPEG, FfmpegOutsideTranscode.class),
+                Map.entry(CONTROL_KNOWS_NO_HTTP, HttpInControl.class),
+                Map.entry(CORE_KNOWS_NO_NETTY, NettyInCore.class),
+                Map.entry(NOTHING_DEPENDS_ON_SERVER, ServerInIngest.class),
+                Map.entry(HLS_DOES_NOT_DEPEND_ON_INGEST, IngestInHls.class),
+                Map.entry(HTTP_IS_A_LIBRARY, CoreInHttp.class),
+                Map.entry(PROTOCOLS_DO_NOT_REACH_THE_CONTROL_PLANE, ControlInHls.class));
         return breakers.entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()));
     }
 
