@@ -254,6 +254,12 @@ final class PushRelay implements StreamReader {
         if (!headersSent) {
             sendHeaders(ch);
         }
+        if (baseMs == Long.MIN_VALUE) {
+            // The first packet of the first connection sets time zero; it never moves after (a
+            // reconnect continues the timeline), and a cue before the first keyframe has its place.
+            baseMs = p.trackId() == CueTrack.ID ? p.pts() * 1000 / cueTimescale
+                    : p.dts() * 1000 / (p.trackId() == videoTrack ? videoTimescale : audioTimescale);
+        }
         if (p.trackId() == CueTrack.ID) {
             sendCue(ch, p);
             return;
@@ -277,9 +283,6 @@ final class PushRelay implements StreamReader {
         }
         int timescale = isVideo ? videoTimescale : audioTimescale;
         long ms = p.dts() * 1000 / timescale;
-        if (baseMs == Long.MIN_VALUE) {
-            baseMs = ms;
-        }
         byte[] body = isVideo ? FlvTags.videoFrame(p, timescale) : FlvTags.audioFrame(p);
         send(ch, isVideo ? PushConnection.CSID_VIDEO : PushConnection.CSID_AUDIO, ms - baseMs,
                 isVideo ? RtmpMessage.VIDEO : RtmpMessage.AUDIO, body);
@@ -303,10 +306,6 @@ final class PushRelay implements StreamReader {
     }
 
     private void sendCue(Channel ch, Packet p) {
-        if (baseMs == Long.MIN_VALUE) {
-            dropped.incrementAndGet(); // before the first frame of this connection: no time to put it at
-            return;
-        }
         CueMessage.parse(p.payload().unsafeArray(), 0, p.payload().length()).ifPresent(cue -> {
             long ms = p.pts() * 1000 / cueTimescale;
             send(ch, PushConnection.CSID_DATA, Math.max(0, ms - baseMs), RtmpMessage.DATA_AMF0,
