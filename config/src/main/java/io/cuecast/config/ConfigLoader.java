@@ -171,8 +171,9 @@ public final class ConfigLoader {
     }
 
     /** Item templates of the list-valued keys, by their last name. */
-    private static final Map<String, ObjectNode> ITEM_TEMPLATES = Map.of("rungs",
-            new ObjectMapper().valueToTree(CuecastConfig.rung(0, 0)));
+    private static final Map<String, ObjectNode> ITEM_TEMPLATES = Map.of(
+            "rungs", new ObjectMapper().valueToTree(CuecastConfig.rung(0, 0)),
+            "defaults", new ObjectMapper().valueToTree(new CuecastConfig.DefaultRelay("", "source")));
 
     private static JsonNode coerce(JsonNode existing, JsonNode value, String key, String origin) {
         if (existing.isBoolean()) {

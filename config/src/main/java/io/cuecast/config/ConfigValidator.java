@@ -34,6 +34,16 @@ public final class ConfigValidator {
         range("rtmp.handshakeTimeoutMs", c.rtmp().handshakeTimeoutMs(), 100, 600_000);
         range("cues.perSecond", c.cues().perSecond(), 1, 1000);
         range("maxLiveStreams", c.maxLiveStreams(), 0, 100_000);
+        for (int i = 0; i < c.relays().defaults().size(); i++) {
+            CuecastConfig.DefaultRelay r = c.relays().defaults().get(i);
+            if (r.url() == null || !r.url().matches("(?i)rtmps?://.+/.+/.+")) {
+                throw new ConfigException("'relays.defaults[" + i + "].url' must be rtmp://HOST[:PORT]/APP/NAME or"
+                        + " rtmps://…, got '" + r.url() + "'");
+            }
+            if (r.rendition() == null || !r.rendition().matches("[a-z0-9]{1,16}")) {
+                throw new ConfigException("'relays.defaults[" + i + "].rendition' must be 'source' or a rung name");
+            }
+        }
         if (c.cues().maxOnScreenMs() < 1000 || c.cues().maxOnScreenMs() > 24L * 3600 * 1000) {
             throw new ConfigException("'cues.maxOnScreenMs' must be between 1000 and 86400000, got "
                     + c.cues().maxOnScreenMs());

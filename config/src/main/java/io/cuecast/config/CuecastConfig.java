@@ -17,7 +17,26 @@ import java.util.List;
  * @param ladder ABR ladder (transcoded renditions) every stream gets unless the admin API overrides it
  */
 public record CuecastConfig(String dataDir, String publicHost, int maxLiveStreams, Rtmp rtmp, Http http, Admin admin,
-                            Hls hls, Ladder ladder, Cues cues) {
+                            Hls hls, Ladder ladder, Cues cues, Relays relays) {
+
+    /**
+     * Push relays every stream gets, besides its own (added through the admin API).
+     *
+     * @param defaults targets of every live stream, for example a recorder (default none)
+     */
+    public record Relays(List<DefaultRelay> defaults) {
+        public Relays {
+            defaults = defaults == null ? List.of() : List.copyOf(defaults);
+        }
+    }
+
+    /**
+     * A push target of every stream.
+     *
+     * @param url {@code rtmp(s)://host[:port]/app/name}; {@code {streamId}} in it is replaced by the stream's id
+     * @param rendition {@code source} or a ladder rung name (default {@code source})
+     */
+    public record DefaultRelay(String url, String rendition) {}
     /**
      * What one live stream may need of each of heap and direct memory: its HLS window (8 segments of
      * 2 s at 20 Mbit/s is 40 MB) and reader queues (bounded at 32 MiB each).
@@ -196,6 +215,7 @@ public record CuecastConfig(String dataDir, String publicHost, int maxLiveStream
                 new Admin("127.0.0.1", 8081, "", 64 * 1024),
                 new Hls(2000, 6, 10_000, 300_000, 200),
                 defaultLadder(),
-                new Cues(20, 3_600_000L));
+                new Cues(20, 3_600_000L),
+                new Relays(List.of()));
     }
 }

@@ -5,6 +5,7 @@ import io.cuecast.control.StreamService;
 import io.cuecast.control.StreamView;
 import io.cuecast.control.cues.CueService;
 import io.cuecast.control.cues.SqliteCueStore;
+import io.cuecast.control.relays.Relay;
 import io.cuecast.control.relays.RelayTargets;
 import io.cuecast.control.relays.SqliteRelayStore;
 import io.cuecast.control.store.SqliteStreamStore;
@@ -51,6 +52,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -176,8 +179,7 @@ public final class CuecastServer implements AutoCloseable {
         relayTargets = new RelayTargets(new SqliteRelayStore(store), streams::exists, RtmpUrl::parse, clock);
         // Relay readers turn packets into RTMP messages on their own threads, never an ingest loop.
         relayMuxers = Executors.newFixedThreadPool(2, threads("cuecast-relay", true));
-        relays = new RelayService(hubs, id -> relayTargets.of(id).stream()
-                .map(r -> new RelayTarget(r.id(), r.streamId(), r.url(), r.rendition(), r.enabled())).toList(),
+        relays = new RelayService(hubs, this::relayTargetsOf,
                 workers, epoll ? EpollSocketChannel.class : NioSocketChannel.class, relayMuxers,
                 RelayService.defaultTls());
         relayTargets.onChange(relays::refresh);
@@ -197,7 +199,7 @@ public final class CuecastServer implements AutoCloseable {
                     serverType, publicPort);
         }
         int adminMax = config.admin().maxBodyBytes();
-        Router admin = AdminRoutes.router(streams, cues, new RelayRoutes(relayTargets, relays, meters), token.value(), blocking,
+        Router admin = AdminRoutes.router(streams, cues, new RelayRoutes(relayTargets, relays, meters, this::relayTargetsOf), token.value(), blocking,
                 meters::scrape, adminMax);
         adminChannel = HttpServers.bind(config.admin().host(), config.admin().port(), boss, workers, serverType,
                 new HttpServers.Port(admin, adminMax, "admin.maxBodyBytes"));
@@ -260,6 +262,20 @@ public final class CuecastServer implements AutoCloseable {
         } catch (java.net.UnknownHostException e) {
             return false;
         }
+    }
+
+    /** A stream's push targets: its own (admin API), then the server's defaults (relays.defaults). */
+    List<RelayTarget> relayTargetsOf(String streamId) {
+        List<RelayTarget> out = new ArrayList<>();
+        for (Relay r : relayTargets.of(streamId)) {
+            out.add(new RelayTarget(r.id(), r.streamId(), r.url(), r.rendition(), r.enabled()));
+        }
+        List<CuecastConfig.DefaultRelay> defaults = config.relays().defaults();
+        for (int i = 0; i < defaults.size(); i++) {
+            out.add(new RelayTarget("default-" + i + "-" + streamId, streamId,
+                    defaults.get(i).url().replace("{streamId}", streamId), defaults.get(i).rendition(), true));
+        }
+        return out;
     }
 
     /** The public URLs with the bound ports. */

@@ -8,6 +8,7 @@ import io.cuecast.http.Response;
 import io.cuecast.http.Router;
 import io.cuecast.relay.RelayService;
 import io.cuecast.relay.RelayStatus;
+import io.cuecast.relay.RelayTarget;
 import io.cuecast.relay.RtmpUrl;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Map;
@@ -27,22 +28,26 @@ final class RelayRoutes {
      * @param enabled whether it runs while the stream is live
      * @param status what it is doing now
      */
-    record View(String id, String url, String rendition, boolean enabled, RelayStatus status) {}
+    record View(String id, String url, String rendition, boolean enabled, boolean fromConfig, RelayStatus status) {}
 
     private final RelayTargets targets;
     private final RelayService relays;
     private final io.micrometer.core.instrument.MeterRegistry meters;
+    private final java.util.function.Function<String, java.util.List<RelayTarget>> all;
 
-    RelayRoutes(RelayTargets targets, RelayService relays, io.micrometer.core.instrument.MeterRegistry meters) {
+    /** @param all a stream's targets, its own and the server's defaults (relays.defaults) */
+    RelayRoutes(RelayTargets targets, RelayService relays, io.micrometer.core.instrument.MeterRegistry meters,
+                java.util.function.Function<String, java.util.List<RelayTarget>> all) {
         this.targets = targets;
         this.relays = relays;
         this.meters = meters;
+        this.all = all;
     }
 
     Router.Builder addTo(Router.Builder routes) {
         return routes
                 .get("/api/v1/streams/{id}/relays", r -> done(Response.json(HttpResponseStatus.OK,
-                        Map.of("relays", targets.of(requireStreamOf(r.param("id"))).stream().map(this::view).toList()))))
+                        Map.of("relays", all.apply(requireStreamOf(r.param("id"))).stream().map(this::view).toList()))))
                 .post("/api/v1/streams/{id}/relays", r -> {
                     JsonBody.requireJson(r);
                     RelayRequest body = JsonBody.read(r.body(), RelayRequest.class);
@@ -68,13 +73,18 @@ final class RelayRoutes {
     }
 
     private View view(Relay r) {
+        return view(new RelayTarget(r.id(), r.streamId(), r.url(), r.rendition(), r.enabled()));
+    }
+
+    private View view(RelayTarget r) {
         String shown;
         try {
             shown = RtmpUrl.parse(r.url()).redacted();
         } catch (IllegalArgumentException e) {
             shown = "(invalid URL)";
         }
-        return new View(r.id(), shown, r.rendition(), r.enabled(), relays.status(r.id()));
+        return new View(r.id(), shown, r.rendition(), r.enabled(), r.id().startsWith("default-"),
+                relays.status(r.id()));
     }
 
     private static CompletableFuture<Response> done(Response r) {

@@ -68,11 +68,13 @@ class NginxRelayE2ETest {
             }
         });
 
-        origin = new TestServer(dir.resolve("origin"));
+        // A server-wide default target (relays.defaults), the stream's id in its URL.
+        origin = new TestServer(dir.resolve("origin"), java.util.Map.of("CUECAST_RELAYS_DEFAULTS",
+                "[{url: \"rtmp://127.0.0.1:" + port + "/live/{streamId}\"}]"));
         JsonNode a = origin.createStream();
         String id = a.get("id").asText();
-        assertThat(origin.api("POST", "/api/v1/streams/" + id + "/relays",
-                "{\"url\":\"rtmp://127.0.0.1:" + port + "/live/pushed\"}").statusCode()).isEqualTo(201);
+        JsonNode listed = TestServer.JSON.readTree(origin.api("GET", "/api/v1/streams/" + id + "/relays", null).body());
+        assertThat(listed.at("/relays/0/fromConfig").asBoolean()).isTrue();
         ffmpeg = MediaTools.publish(MediaTools.fixture(12, 640, 360), origin.rtmp(a.get("streamKey").asText()));
         await().atMost(Duration.ofSeconds(30)).until(() -> segments(hls).size() >= 3);
         List<Path> made = segments(hls);
@@ -82,7 +84,7 @@ class NginxRelayE2ETest {
         assertThat(decoded.output()).isBlank();
         assertThat(MediaTools.probeStreams(segment.toString()))
                 .contains("h264,video,640,360", "aac,audio");
-        assertThat(Files.readString(hls.resolve("pushed.m3u8"))).contains("#EXTINF");
+        assertThat(Files.readString(hls.resolve(id + ".m3u8"))).contains("#EXTINF");
     }
 
     static List<Path> segments(Path hls) throws Exception {
