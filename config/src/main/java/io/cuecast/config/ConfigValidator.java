@@ -34,6 +34,10 @@ public final class ConfigValidator {
         range("rtmp.handshakeTimeoutMs", c.rtmp().handshakeTimeoutMs(), 100, 600_000);
         range("cues.perSecond", c.cues().perSecond(), 1, 1000);
         range("maxLiveStreams", c.maxLiveStreams(), 0, 100_000);
+        if (!c.relays().trustCertFile().isEmpty() && !java.nio.file.Files.isReadable(
+                java.nio.file.Path.of(c.relays().trustCertFile()))) {
+            throw new ConfigException("'relays.trustCertFile' is not a readable file: " + c.relays().trustCertFile());
+        }
         for (int i = 0; i < c.relays().defaults().size(); i++) {
             CuecastConfig.DefaultRelay r = c.relays().defaults().get(i);
             if (r.url() == null || !r.url().matches("(?i)rtmps?://.+/.+/.+")) {

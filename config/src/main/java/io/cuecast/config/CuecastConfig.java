@@ -23,8 +23,10 @@ public record CuecastConfig(String dataDir, String publicHost, int maxLiveStream
      * Push relays every stream gets, besides its own (added through the admin API).
      *
      * @param defaults targets of every live stream, for example a recorder (default none)
+     * @param trustCertFile PEM certificates rtmps receivers are verified against instead of the JDK's
+     *     trust store, for private receivers with their own CA (default empty: the JDK's)
      */
-    public record Relays(List<DefaultRelay> defaults) {
+    public record Relays(List<DefaultRelay> defaults, String trustCertFile) {
         public Relays {
             defaults = defaults == null ? List.of() : List.copyOf(defaults);
         }
@@ -216,6 +218,6 @@ public record CuecastConfig(String dataDir, String publicHost, int maxLiveStream
                 new Hls(2000, 6, 10_000, 300_000, 200),
                 defaultLadder(),
                 new Cues(20, 3_600_000L),
-                new Relays(List.of()));
+                new Relays(List.of(), ""));
     }
 }

@@ -61,10 +61,23 @@ public final class RelayService implements AutoCloseable {
 
     /** A client TLS context that verifies receivers against the JDK's trust store. */
     public static SslContext defaultTls() {
+        return tls(null);
+    }
+
+    /**
+     * A client TLS context verifying receivers (certificate chain and hostname) against the PEM
+     * certificates in {@code trustFile}, or the JDK's trust store when null.
+     */
+    public static SslContext tls(java.io.File trustFile) {
         try {
-            return SslContextBuilder.forClient().build();
-        } catch (SSLException e) {
-            throw new IllegalStateException("cannot create the TLS client context: " + e.getMessage(), e);
+            SslContextBuilder b = SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS");
+            if (trustFile != null) {
+                b.trustManager(trustFile);
+            }
+            return b.build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new IllegalStateException("cannot create the TLS client context"
+                    + (trustFile == null ? "" : " from " + trustFile) + ": " + e.getMessage(), e);
         }
     }
 

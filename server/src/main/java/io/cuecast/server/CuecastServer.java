@@ -181,7 +181,8 @@ public final class CuecastServer implements AutoCloseable {
         relayMuxers = Executors.newFixedThreadPool(2, threads("cuecast-relay", true));
         relays = new RelayService(hubs, this::relayTargetsOf,
                 workers, epoll ? EpollSocketChannel.class : NioSocketChannel.class, relayMuxers,
-                RelayService.defaultTls());
+                RelayService.tls(config.relays().trustCertFile().isEmpty() ? null
+                        : new java.io.File(config.relays().trustCertFile())));
         relayTargets.onChange(relays::refresh);
         RelayMeters.register(meters, relays);
         // One table per port. The public port: players and viewers, no token, bodies of at most 8 KiB.
