@@ -19,12 +19,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.util.List;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -67,10 +67,14 @@ final class PushRelay implements StreamReader {
     private final RelayTarget target;
     private final RtmpUrl url;
     private final StreamHub hub;
-    private final EventLoopGroup group;
+    /**
+     * The one event loop this relay lives on: its connections (every reconnect too), its hub reader
+     * and its timers. Packets become RTMP messages and are written where the socket is, with no
+     * hop between threads per frame.
+     */
+    private final EventLoop loop;
     private final Class<? extends Channel> channelType;
     private final SslContext tls;
-    private final Executor executor;
     private ReaderHandle reader;
 
     // Reader state (the reader's serial executor).
@@ -101,19 +105,18 @@ final class PushRelay implements StreamReader {
     private volatile long lastSentMs;
 
     PushRelay(RelayTarget target, StreamHub hub, EventLoopGroup group, Class<? extends Channel> channelType,
-              SslContext tls, Executor executor) {
+              SslContext tls) {
         this.target = target;
         this.url = RtmpUrl.parse(target.url());
         this.hub = hub;
-        this.group = group;
+        this.loop = group.next();
         this.channelType = channelType;
         this.tls = tls;
-        this.executor = executor;
     }
 
     /** Attaches to the hub and connects. */
     void start() {
-        reader = hub.attach("relay/" + target.id(), this, executor, READER_CAPACITY);
+        reader = hub.attach("relay/" + target.id(), this, loop, READER_CAPACITY);
         connect();
     }
 
@@ -151,7 +154,7 @@ final class PushRelay implements StreamReader {
         state = "connecting";
         attempts.incrementAndGet();
         PushConnection conn = new PushConnection(url);
-        Bootstrap b = new Bootstrap().group(group).channel(channelType)
+        Bootstrap b = new Bootstrap().group(loop).channel(channelType)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
@@ -218,7 +221,7 @@ final class PushRelay implements StreamReader {
         log.warn("relay {} of stream {} to {}: {}; retrying in {} ms", target.id(), target.streamId(),
                 url.redacted(), why, wait);
         backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
-        group.schedule(this::connect, wait, TimeUnit.MILLISECONDS);
+        loop.schedule(this::connect, wait, TimeUnit.MILLISECONDS);
     }
 
     // --- the hub reader (its own serial executor) ---
@@ -314,7 +317,9 @@ final class PushRelay implements StreamReader {
     }
 
     private void send(Channel ch, int csid, long timestamp, int type, byte[] body) {
-        ch.writeAndFlush(new RtmpMessage(csid, timestamp & 0xFFFFFFFFL, type, messageStreamId, FlvTags.wrap(body)));
+        // On the channel's own loop (the reader runs there): a direct write, no task per frame.
+        ch.writeAndFlush(new RtmpMessage(csid, timestamp & 0xFFFFFFFFL, type, messageStreamId, FlvTags.wrap(body)),
+                ch.voidPromise());
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.cuecast.relay;
 
 import io.cuecast.core.hub.HubRegistry;
-import io.cuecast.core.hub.SerialExecutor;
 import io.cuecast.core.hub.StreamHub;
 import io.cuecast.core.hub.StreamState;
 import io.netty.channel.Channel;
@@ -11,7 +10,6 @@ import io.netty.handler.ssl.SslContextBuilder;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.function.Function;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -30,7 +28,6 @@ public final class RelayService implements AutoCloseable {
     private final Function<String, List<RelayTarget>> targetsOf;
     private final EventLoopGroup group;
     private final Class<? extends Channel> channelType;
-    private final ExecutorService muxers;
     private final SslContext tls;
     /** Running relays by target id. */
     private final Map<String, PushRelay> running = new ConcurrentHashMap<>();
@@ -38,17 +35,17 @@ public final class RelayService implements AutoCloseable {
 
     /**
      * @param targetsOf a stream's targets, from memory (called on the publisher's thread)
-     * @param group event loops the relay connections run on
-     * @param muxers where relay readers turn packets into RTMP messages (never an ingest loop)
+     * @param group event loops the relays run on: each relay lives on one of them, its connection, its
+     *     hub reader and its timers. It may be the loop of the stream's ingest connection: a relay's work
+     *     per frame is one copy and a non-blocking write, and a slow receiver only makes it skip frames
      * @param tls the client TLS context for rtmps targets (the JDK's trust store)
      */
     public RelayService(HubRegistry hubs, Function<String, List<RelayTarget>> targetsOf, EventLoopGroup group,
-                        Class<? extends Channel> channelType, ExecutorService muxers, SslContext tls) {
+                        Class<? extends Channel> channelType, SslContext tls) {
         this.hubs = hubs;
         this.targetsOf = targetsOf;
         this.group = group;
         this.channelType = channelType;
-        this.muxers = muxers;
         this.tls = tls;
         hubs.onHubCreated(hub -> start(hub, SOURCE));
         hubs.onRenditionCreated((source, name, rendition) -> start(rendition, name));
@@ -98,7 +95,7 @@ public final class RelayService implements AutoCloseable {
     private void launch(RelayTarget t, StreamHub hub) {
         PushRelay relay;
         try {
-            relay = new PushRelay(t, hub, group, channelType, tls, new SerialExecutor(muxers));
+            relay = new PushRelay(t, hub, group, channelType, tls);
         } catch (IllegalArgumentException badUrl) {
             log.warn("relay {} of stream {}: {}", t.id(), t.streamId(), badUrl.getMessage());
             return;

@@ -90,7 +90,6 @@ public final class CuecastServer implements AutoCloseable {
     private ExecutorService packagers;
     private ExecutorService blocking;
     private ExecutorService cueDatabase;
-    private ExecutorService relayMuxers;
     private RelayService relays;
     private RelayTargets relayTargets;
     private CueService cues;
@@ -177,10 +176,8 @@ public final class CuecastServer implements AutoCloseable {
                 cueDatabase, clock, config.cues().perSecond(), config.cues().maxOnScreenMs());
         cues.rearm();
         relayTargets = new RelayTargets(new SqliteRelayStore(store), streams::exists, RtmpUrl::parse, clock);
-        // Relay readers turn packets into RTMP messages on their own threads, never an ingest loop.
-        relayMuxers = Executors.newFixedThreadPool(2, threads("cuecast-relay", true));
         relays = new RelayService(hubs, this::relayTargetsOf,
-                workers, epoll ? EpollSocketChannel.class : NioSocketChannel.class, relayMuxers,
+                workers, epoll ? EpollSocketChannel.class : NioSocketChannel.class,
                 RelayService.tls(config.relays().trustCertFile().isEmpty() ? null
                         : new java.io.File(config.relays().trustCertFile())));
         relayTargets.onChange(relays::refresh);
@@ -340,7 +337,7 @@ public final class CuecastServer implements AutoCloseable {
         if (relays != null) {
             relays.close();
         }
-        for (ExecutorService e : new ExecutorService[] {packagers, blocking, scheduler, cueDatabase, relayMuxers}) {
+        for (ExecutorService e : new ExecutorService[] {packagers, blocking, scheduler, cueDatabase}) {
             e.shutdown();
         }
         try {

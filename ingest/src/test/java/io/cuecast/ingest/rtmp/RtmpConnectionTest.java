@@ -321,4 +321,54 @@ class RtmpConnectionTest {
         again.command(1, "publish", 5.0, null, "sk_a", "live");
         assertThat(again.commandReplies()).anySatisfy(r -> assertThat(info(r)).containsEntry("code", "NetStream.Publish.Start"));
     }
+
+    /** Issue 12: a cue another Cuecast pushed as onCuePoint enters this hub's cue track at its time. */
+    @Test
+    void anOnCuePointFromCuecastBecomesACueOnTheHub() {
+        Peer p = new Peer();
+        p.connectAndCreateStream();
+        p.command(1, "publish", 5.0, null, KEY, "live");
+        StreamHub hub = hubs.get("stream1").orElseThrow();
+        List<io.cuecast.core.media.Packet> cues = new ArrayList<>();
+        hub.attach("cues", new io.cuecast.core.hub.StreamReader() {
+            @Override
+            public void onTracks(List<io.cuecast.core.media.Track> tracks) {
+            }
+
+            @Override
+            public void onPacket(io.cuecast.core.media.Packet packet) {
+                if (packet.trackId() == io.cuecast.core.cue.CueTrack.ID) {
+                    cues.add(packet);
+                }
+            }
+
+            @Override
+            public void onEnd() {
+            }
+        }, Runnable::run, 100);
+        // Metadata announcing audio alone, then its config: the hub is prepared (cues wait for that like media).
+        p.send(5, 1, RtmpMessage.DATA_AMF0, 0, Amf0Writer.encode("@setDataFrame", "onMetaData",
+                Map.of("audiocodecid", 10.0)));
+        p.send(4, 1, RtmpMessage.AUDIO, 0, Bytes.ofHex("af00 1190").toArray());
+        String json = "{\"id\":\"cue_1\",\"type\":\"custom\",\"data\":{\"n\":1}}";
+        Map<String, Object> params = new java.util.LinkedHashMap<>();
+        params.put("cue", json);
+        Map<String, Object> point = new java.util.LinkedHashMap<>();
+        point.put("name", "cuecast");
+        point.put("time", 1.5);
+        point.put("type", "event");
+        point.put("parameters", params);
+        p.send(5, 1, RtmpMessage.DATA_AMF0, 1500, Amf0Writer.encode("onCuePoint", point));
+        // Not ours, or not a cue: ignored.
+        point.put("name", "someone-else");
+        p.send(5, 1, RtmpMessage.DATA_AMF0, 1600, Amf0Writer.encode("onCuePoint", point));
+        point.put("name", "cuecast");
+        params.put("cue", "{not json");
+        p.send(5, 1, RtmpMessage.DATA_AMF0, 1700, Amf0Writer.encode("onCuePoint", point));
+        assertThat(cues).singleElement().satisfies(c -> {
+            assertThat(c.pts()).isEqualTo(1500);
+            assertThat(new String(c.payload().toArray(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(json);
+        });
+        assertThat(p.server.isOpen()).isTrue();
+    }
 }
