@@ -193,4 +193,37 @@ class RelayE2ETest {
         assertThat(originPlaylist).doesNotContain("#EXT-X-DISCONTINUITY");
         assertThat(origin.stream(idA).at("/ingest/droppedPackets").asLong()).isZero();
     }
+
+    /**
+     * A receiver that accepts the connection and then says nothing: the relay gives up on it after
+     * its publish deadline, closes the socket (no leak), and keeps retrying with backoff.
+     */
+    @Test
+    void aReceiverThatAcceptsThenStallsIsDroppedAndRetried() throws Exception {
+        try (java.net.ServerSocket stall = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            JsonNode a = origin.createStream();
+            String idA = a.get("id").asText();
+            addRelay(idA, "rtmp://127.0.0.1:" + stall.getLocalPort() + "/live/x");
+            processes.add(MediaTools.publish(MediaTools.fixture(30, 640, 360), origin.rtmp(a.get("streamKey").asText())));
+            stall.setSoTimeout(20_000);
+            try (java.net.Socket first = stall.accept()) {
+                first.setSoTimeout(15_000);
+                long t0 = System.nanoTime();
+                // The relay's C0+C1 arrive; we answer nothing. It must hang up by itself.
+                byte[] buf = new byte[4096];
+                int n;
+                while ((n = first.getInputStream().read(buf)) >= 0) {
+                    assertThat(n).isPositive();
+                }
+                Duration waited = Duration.ofNanos(System.nanoTime() - t0);
+                assertThat(waited).isBetween(Duration.ofSeconds(8), Duration.ofSeconds(14));
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> relays(idA).get(0).at("/status/lastError").asText()
+                    .contains("no NetStream.Publish.Start within"));
+            try (java.net.Socket second = stall.accept()) {
+                assertThat(second.isConnected()).as("retried after the backoff").isTrue();
+            }
+            assertThat(origin.stream(idA).get("live").asBoolean()).isTrue();
+        }
+    }
 }
