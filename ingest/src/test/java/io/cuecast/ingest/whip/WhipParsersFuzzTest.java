@@ -3,7 +3,8 @@ package io.cuecast.ingest.whip;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
- * The WHIP parsers that face the network (UDP from anyone): STUN, RTP, the H.264 depacketizer.
+ * The WHIP parsers that face the network: STUN, RTP and the H.264 depacketizer (UDP from anyone),
+ * and the SDP offer (HTTP, before the key is known to be good).
  * Without JAZZER_FUZZ=1 each runs once per committed seed; the only acceptable failure is our own
  * {@link MalformedPacketException}, which the session counts and drops.
  */
@@ -38,6 +39,19 @@ class WhipParsersFuzzTest {
                 // counted and dropped
             }
             pos += 1 + len;
+        }
+    }
+
+    @FuzzTest(maxDuration = "30s")
+    void sdp(byte[] input) {
+        try {
+            SdpOffer o = SdpOffer.parse(new String(input, java.nio.charset.StandardCharsets.UTF_8));
+            for (SdpOffer.Media m : o.media()) {
+                SdpOffer.chooseH264(m);
+                SdpOffer.chooseOpus(m);
+            }
+        } catch (SdpException expected) {
+            // 400 naming the line
         }
     }
 }
