@@ -54,4 +54,13 @@ class WhipParsersFuzzTest {
             // 400 naming the line
         }
     }
+
+    @FuzzTest(maxDuration = "30s")
+    void rtcp(byte[] input) {
+        try {
+            Rtcp.senderReports(input, 0, input.length).forEach(Rtcp.SenderReport::ntpMillis);
+        } catch (MalformedPacketException expected) {
+            // counted and dropped
+        }
+    }
 }
