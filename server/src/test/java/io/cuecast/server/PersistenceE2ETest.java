@@ -161,6 +161,8 @@ class PersistenceE2ETest {
                 await().atMost(Duration.ofSeconds(5)).until(() -> walSyncs(trace) > before);
             }
         } finally {
+            // The server runs under strace: killing strace would detach it and leave it running.
+            server.descendants().forEach(ProcessHandle::destroyForcibly);
             server.destroyForcibly();
             server.waitFor(10, TimeUnit.SECONDS);
         }
