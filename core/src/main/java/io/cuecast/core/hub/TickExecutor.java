@@ -25,9 +25,24 @@ public final class TickExecutor implements Executor, AutoCloseable {
         this.ticker = scheduler.scheduleAtFixedRate(this::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
     }
 
+    private volatile boolean closed;
+
     @Override
     public void execute(Runnable task) {
+        if (closed) {
+            // Work that arrives during shutdown (a packager's end, freeing its buffers) must still run:
+            // parked in a queue nobody ticks any more, its buffers would never be released.
+            try {
+                delegate.execute(task);
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                task.run();
+            }
+            return;
+        }
         pending.add(task);
+        if (closed) {
+            tick(); // closed between the check and the add: hand it over now
+        }
     }
 
     private void tick() {
@@ -37,9 +52,10 @@ public final class TickExecutor implements Executor, AutoCloseable {
         }
     }
 
-    /** Stops ticking; tasks still pending are handed over once more. */
+    /** Stops ticking; tasks still pending are handed over, and later ones go straight to the delegate. */
     @Override
     public void close() {
+        closed = true;
         ticker.cancel(false);
         tick();
     }

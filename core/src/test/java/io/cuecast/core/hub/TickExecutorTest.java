@@ -43,4 +43,19 @@ class TickExecutorTest {
         scheduler.shutdownNow();
         assertThat(ran).containsExactly("a");
     }
+
+    /** A task that arrives during shutdown (a packager's end freeing its buffers) still runs. */
+    @Test
+    void afterCloseTasksStillRunEvenWhenTheDelegateIsStopped() throws Exception {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        java.util.concurrent.ExecutorService pool = Executors.newSingleThreadExecutor();
+        TickExecutor tick = new TickExecutor(pool, scheduler, 10_000);
+        tick.close();
+        java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(2);
+        tick.execute(ran::countDown);
+        pool.shutdown();
+        tick.execute(ran::countDown); // the pool refuses: it runs on the caller
+        org.assertj.core.api.Assertions.assertThat(ran.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        scheduler.shutdownNow();
+    }
 }
