@@ -53,7 +53,7 @@ final class PushConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt == HandshakeHandler.HandshakeCompleted.INSTANCE) {
-            write(CSID_CONTROL, 0, 0, RtmpMessage.SET_CHUNK_SIZE, u32(CHUNK_SIZE));
+            write(CSID_CONTROL, 0, 0, RtmpMessage.SET_CHUNK_SIZE, RtmpMessage.u32Bytes(CHUNK_SIZE));
             ctx.pipeline().get(ChunkEncoder.class).chunkSize(CHUNK_SIZE);
             Map<String, Object> props = new LinkedHashMap<>();
             props.put("app", url.app());
@@ -75,15 +75,14 @@ final class PushConnection extends ChannelInboundHandlerAdapter {
         received += m.payload().length();
         if (peerWindow > 0 && received - lastAck >= peerWindow) { // §5.4.3
             lastAck = received;
-            write(CSID_CONTROL, 0, 0, RtmpMessage.ACKNOWLEDGEMENT, u32(received & 0xFFFFFFFFL));
+            write(CSID_CONTROL, 0, 0, RtmpMessage.ACKNOWLEDGEMENT, RtmpMessage.u32Bytes(received & 0xFFFFFFFFL));
             ctx.flush();
         }
         switch (m.typeId()) {
             case RtmpMessage.COMMAND_AMF0 -> onCommand(new Amf0Reader(m.payload().unsafeArray()).readAll());
             case RtmpMessage.WINDOW_ACK_SIZE -> {
                 if (m.payload().length() >= 4) {
-                    peerWindow = m.payload().getUnsigned(0) << 24 | m.payload().getUnsigned(1) << 16
-                            | m.payload().getUnsigned(2) << 8 | m.payload().getUnsigned(3);
+                    peerWindow = RtmpMessage.u32(m.payload(), 0);
                 }
             }
             case RtmpMessage.USER_CONTROL -> {
@@ -165,7 +164,4 @@ final class PushConnection extends ChannelInboundHandlerAdapter {
         ctx.write(new RtmpMessage(csid, timestamp & 0xFFFFFFFFL, type, messageStreamId, Bytes.wrap(payload)));
     }
 
-    private static byte[] u32(long v) {
-        return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
-    }
 }

@@ -36,4 +36,15 @@ public record RtmpMessage(int chunkStreamId, long timestamp, int typeId, int mes
     public static final int DATA_AMF0 = 18;
     /** Command message in AMF0, §7.1.1. */
     public static final int COMMAND_AMF0 = 20;
+
+    /** A 32-bit big-endian value, as protocol control messages carry it (§5.4). */
+    public static byte[] u32Bytes(long v) {
+        return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
+    }
+
+    /** The 32-bit big-endian value at {@code at}. */
+    public static long u32(Bytes b, int at) {
+        return ((long) b.getUnsigned(at) << 24) | (b.getUnsigned(at + 1) << 16) | (b.getUnsigned(at + 2) << 8)
+                | b.getUnsigned(at + 3);
+    }
 }

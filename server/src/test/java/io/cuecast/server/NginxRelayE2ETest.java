@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,10 +41,7 @@ class NginxRelayE2ETest {
 
     @Test
     void nginxRtmpReceivesThePushAndItsHlsDecodes() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = TestServer.freePort();
         Path hls = Files.createDirectories(dir.resolve("hls"));
         Path conf = dir.resolve("nginx.conf");
         Files.writeString(conf, "load_module /usr/lib/nginx/modules/ngx_rtmp_module.so;\n"
@@ -56,17 +51,7 @@ class NginxRelayE2ETest {
                 + "events { worker_connections 64; }\n"
                 + "rtmp { server { listen 127.0.0.1:" + port + "; application live { live on; record off;"
                 + " hls on; hls_path " + hls + "; hls_fragment 1s; hls_playlist_length 6s; } } }\n");
-        String binary = Files.exists(Path.of("/usr/sbin/nginx")) ? "/usr/sbin/nginx" : "nginx";
-        nginx = new ProcessBuilder(binary, "-p", dir.toString(), "-c", conf.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
-        int listening = port;
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
-            try (java.net.Socket s = new java.net.Socket("127.0.0.1", listening)) {
-                return true;
-            } catch (java.io.IOException notYet) {
-                return false;
-            }
-        });
+        startNginx(conf, port);
 
         // A server-wide default target (relays.defaults), the stream's id in its URL.
         origin = new TestServer(dir.resolve("origin"), java.util.Map.of("CUECAST_RELAYS_DEFAULTS",
@@ -100,8 +85,8 @@ class NginxRelayE2ETest {
      */
     @Test
     void anRtmpsReceiverGetsTheStream() throws Exception {
-        int rtmpPort = freePort();
-        int tlsPort = freePort();
+        int rtmpPort = TestServer.freePort();
+        int tlsPort = TestServer.freePort();
         Path[] tls = Browsers.selfSignedCertificate(dir);
         Path hls = Files.createDirectories(dir.resolve("hls"));
         Path conf = dir.resolve("nginx.conf");
@@ -127,12 +112,6 @@ class NginxRelayE2ETest {
         assertThat(Files.readString(hls.resolve("secure.m3u8"))).contains("#EXTINF");
         assertThat(TestServer.JSON.readTree(origin.api("GET", "/api/v1/streams/" + id + "/relays", null).body())
                 .at("/relays/0/url").asText()).startsWith("rtmps://127.0.0.1:" + tlsPort + "/live/");
-    }
-
-    static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     void startNginx(Path conf, int port) throws Exception {

@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -50,12 +48,6 @@ class PersistenceE2ETest {
         }
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     /** Starts the real main class in its own JVM on the embedded defaults plus port overrides. */
     static Process startJvm(Path data, int rtmp, int http, int admin, Path log) throws IOException {
         return startJvm(List.of(), data, rtmp, http, admin, log);
@@ -82,7 +74,7 @@ class PersistenceE2ETest {
     @Test
     void streamsSurviveKillDashNineAndTheGeneratedTokenStaysOutOfTheLog() throws Exception {
         Path data = dir.resolve("data");
-        int rtmp = freePort(), http = freePort(), admin = freePort();
+        int rtmp = TestServer.freePort(), http = TestServer.freePort(), admin = TestServer.freePort();
         Path log1 = dir.resolve("run1.log");
         Process first = startJvm(data, rtmp, http, admin, log1);
         String token;
@@ -144,7 +136,7 @@ class PersistenceE2ETest {
                 "strace cannot trace here (ptrace not permitted?): " + probe.output());
         Path data = dir.resolve("synced");
         Path trace = dir.resolve("strace.txt");
-        int rtmp = freePort(), http = freePort(), admin = freePort();
+        int rtmp = TestServer.freePort(), http = TestServer.freePort(), admin = TestServer.freePort();
         Path log = dir.resolve("strace-run.log");
         Process server = startJvm(List.of("strace", "-f", "-qq", "-y", "--seccomp-bpf", "-e", "trace=fsync,fdatasync",
                 "-e", "signal=none", "-o", trace.toString()), data, rtmp, http, admin, log);

@@ -156,19 +156,13 @@ class RelayE2ETest {
         p.waitFor(10, TimeUnit.SECONDS);
     }
 
-    static int freePort() throws Exception {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     /**
      * The receiver is gone for 10 s and comes back: the relay publishes again within 3 s of it
      * accepting, and the origin's own playlist never notices (no discontinuity, no gap).
      */
     @Test
     void aReceiverBackAfterTenSecondsGetsTheStreamWithinThreeSeconds() throws Exception {
-        int port = freePort();
+        int port = TestServer.freePort();
         receiver.close();
         Path receiverData = dir.resolve("receiver-fixed");
         receiver = new TestServer(receiverData, Map.of("CUECAST_RTMP_PORT", String.valueOf(port)));

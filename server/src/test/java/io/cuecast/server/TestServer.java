@@ -43,6 +43,13 @@ final class TestServer implements AutoCloseable {
         this(dataDir, Map.of());
     }
 
+    /** A TCP port free on 127.0.0.1 now (for a server that must be restarted on the same port). */
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
     String admin(String path) {
         return "http://127.0.0.1:" + server.adminPort() + path;
     }

@@ -172,7 +172,7 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
             case RtmpMessage.DATA_AMF3 -> onData(m.timestamp(), amf3Wrapped(m));
             case RtmpMessage.WINDOW_ACK_SIZE -> {
                 if (m.payload().length() >= 4) {
-                    peerWindow = u32(m.payload(), 0);
+                    peerWindow = RtmpMessage.u32(m.payload(), 0);
                 }
             }
             case RtmpMessage.USER_CONTROL -> onUserControl(m);
@@ -209,7 +209,7 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
         // §5.4.3: acknowledge each time the peer's window of bytes has been received.
         if (peerWindow > 0 && total - lastAckAt >= peerWindow) {
             lastAckAt = total;
-            send(CSID_CONTROL, 0, RtmpMessage.ACKNOWLEDGEMENT, u32Bytes(total & 0xFFFFFFFFL));
+            send(CSID_CONTROL, 0, RtmpMessage.ACKNOWLEDGEMENT, RtmpMessage.u32Bytes(total & 0xFFFFFFFFL));
         }
     }
 
@@ -317,12 +317,12 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
         }
         app = appName;
         armDeadline("publish", settings.publishTimeoutMs());
-        send(CSID_CONTROL, 0, RtmpMessage.WINDOW_ACK_SIZE, u32Bytes(WINDOW_ACK_SIZE));
+        send(CSID_CONTROL, 0, RtmpMessage.WINDOW_ACK_SIZE, RtmpMessage.u32Bytes(WINDOW_ACK_SIZE));
         byte[] bw = new byte[5];
-        System.arraycopy(u32Bytes(WINDOW_ACK_SIZE), 0, bw, 0, 4);
+        System.arraycopy(RtmpMessage.u32Bytes(WINDOW_ACK_SIZE), 0, bw, 0, 4);
         bw[4] = 2; // dynamic limit type, §5.4.5
         send(CSID_CONTROL, 0, RtmpMessage.SET_PEER_BANDWIDTH, bw);
-        send(CSID_CONTROL, 0, RtmpMessage.SET_CHUNK_SIZE, u32Bytes(settings.outChunkSize()));
+        send(CSID_CONTROL, 0, RtmpMessage.SET_CHUNK_SIZE, RtmpMessage.u32Bytes(settings.outChunkSize()));
         Map<String, Object> props = new LinkedHashMap<>();
         props.put("fmsVer", "FMS/3,0,1,123");
         props.put("capabilities", 31.0);
@@ -405,14 +405,7 @@ public final class RtmpConnection extends ChannelInboundHandlerAdapter {
         return ctx.writeAndFlush(new RtmpMessage(csid, 0, typeId, streamId, Bytes.wrap(payload)));
     }
 
-    private static byte[] u32Bytes(long v) {
-        return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
-    }
 
-    private static long u32(Bytes b, int at) {
-        return ((long) b.getUnsigned(at) << 24) | (b.getUnsigned(at + 1) << 16) | (b.getUnsigned(at + 2) << 8)
-                | b.getUnsigned(at + 3);
-    }
 
     private String remote() {
         return ctx == null || ctx.channel().remoteAddress() == null ? "?" : ctx.channel().remoteAddress().toString();
