@@ -153,7 +153,18 @@ public final class ConfigLoader {
         if (!value.isArray()) {
             throw new ConfigException(origin + ": '" + key + "' must be a list");
         }
-        ObjectNode template = ITEM_TEMPLATES.get(key.substring(key.lastIndexOf('.') + 1));
+        String name = key.substring(key.lastIndexOf('.') + 1);
+        if (TEXT_LISTS.contains(name)) {
+            ArrayNode out = JsonNodeFactory.instance.arrayNode();
+            for (int i = 0; i < value.size(); i++) {
+                if (!value.get(i).isValueNode() || value.get(i).isNull()) {
+                    throw new ConfigException(origin + ": '" + key + "[" + i + "]' must be a single value");
+                }
+                out.add(value.get(i).asText());
+            }
+            return out;
+        }
+        ObjectNode template = ITEM_TEMPLATES.get(name);
         if (template == null) {
             throw new ConfigException(origin + ": '" + key + "' cannot be a list");
         }
@@ -169,6 +180,9 @@ public final class ConfigLoader {
         }
         return out;
     }
+
+    /** List-valued keys whose items are plain values (an environment variable writes them as {@code [a, b]}). */
+    private static final Set<String> TEXT_LISTS = Set.of("advertisedAddresses");
 
     /** Item templates of the list-valued keys, by their last name. */
     private static final Map<String, ObjectNode> ITEM_TEMPLATES = Map.of(

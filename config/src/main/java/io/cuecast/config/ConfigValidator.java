@@ -33,6 +33,21 @@ public final class ConfigValidator {
         range("rtmp.outChunkSize", c.rtmp().outChunkSize(), 128, 65536);
         range("rtmp.handshakeTimeoutMs", c.rtmp().handshakeTimeoutMs(), 100, 600_000);
         range("cues.perSecond", c.cues().perSecond(), 1, 1000);
+        notBlank("webrtc.host", c.webrtc().host());
+        range("webrtc.udpPort", c.webrtc().udpPort(), 0, 65535);
+        range("webrtc.maxSessions", c.webrtc().maxSessions(), 1, 10_000);
+        range("webrtc.maxBitrateKbps", c.webrtc().maxBitrateKbps(), 500, 1_000_000);
+        range("webrtc.handshakeTimeoutMs", c.webrtc().handshakeTimeoutMs(), 1000, 60_000);
+        range("webrtc.livenessTimeoutMs", c.webrtc().livenessTimeoutMs(), 1000, 600_000);
+        range("webrtc.keyframeRequestMs", c.webrtc().keyframeRequestMs(), 0, 60_000);
+        range("webrtc.jitterMs", c.webrtc().jitterMs(), 0, 5_000);
+        for (int i = 0; i < c.webrtc().advertisedAddresses().size(); i++) {
+            String a = c.webrtc().advertisedAddresses().get(i);
+            if (a == null || a.isBlank() || !a.matches("[A-Za-z0-9.:\\[\\]-]+")) {
+                throw new ConfigException("'webrtc.advertisedAddresses[" + i + "]' must be an IP address or a DNS name, got '"
+                        + a + "'");
+            }
+        }
         range("maxLiveStreams", c.maxLiveStreams(), 0, 100_000);
         if (!c.relays().trustCertFile().isEmpty() && !java.nio.file.Files.isReadable(
                 java.nio.file.Path.of(c.relays().trustCertFile()))) {

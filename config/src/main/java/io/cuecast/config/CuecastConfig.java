@@ -17,7 +17,32 @@ import java.util.List;
  * @param ladder ABR ladder (transcoded renditions) every stream gets unless the admin API overrides it
  */
 public record CuecastConfig(String dataDir, String publicHost, int maxLiveStreams, Rtmp rtmp, Http http, Admin admin,
-                            Hls hls, Ladder ladder, Cues cues, Relays relays) {
+                            Hls hls, Ladder ladder, Cues cues, Relays relays, Webrtc webrtc) {
+
+    /**
+     * WebRTC ingest over WHIP (RFC 9725): signalling on the public HTTP port, media on one UDP port.
+     *
+     * @param enabled accept WHIP publishers (default true)
+     * @param host address the UDP port binds (default {@code 0.0.0.0})
+     * @param udpPort the one UDP port every session shares (default 8189; 0 picks a free one, for tests)
+     * @param advertisedAddresses addresses put into answers as ICE candidates, for a host behind NAT or
+     *     in a container: public IPs or DNS names (default none: the machine's interface addresses)
+     * @param maxSessions WHIP publishers at once; one more gets 503 (default 50)
+     * @param maxBitrateKbps a publisher sending more than this on average over 5 s is disconnected (default 20000)
+     * @param handshakeTimeoutMs time from the answer to ICE and DTLS done (default 10000)
+     * @param livenessTimeoutMs a session that receives nothing authenticated this long ends (default 30000)
+     * @param keyframeRequestMs a keyframe is asked for this often from browsers, which otherwise send one
+     *     only every few minutes; OBS and FFmpeg ignore it and keep their own GOP (default 2000)
+     * @param jitterMs how long a packet missing from a sequence is waited for (and NACKed) before its frame
+     *     is given up (default 250)
+     */
+    public record Webrtc(boolean enabled, String host, int udpPort, List<String> advertisedAddresses, int maxSessions,
+                         int maxBitrateKbps, int handshakeTimeoutMs, int livenessTimeoutMs, int keyframeRequestMs,
+                         int jitterMs) {
+        public Webrtc {
+            advertisedAddresses = advertisedAddresses == null ? List.of() : List.copyOf(advertisedAddresses);
+        }
+    }
 
     /**
      * Push relays every stream gets, besides its own (added through the admin API).
@@ -218,6 +243,7 @@ public record CuecastConfig(String dataDir, String publicHost, int maxLiveStream
                 new Hls(2000, 6, 10_000, 300_000, 200),
                 defaultLadder(),
                 new Cues(20, 3_600_000L),
-                new Relays(List.of(), ""));
+                new Relays(List.of(), ""),
+                new Webrtc(true, "0.0.0.0", 8189, List.of(), 50, 20_000, 10_000, 30_000, 2_000, 250));
     }
 }

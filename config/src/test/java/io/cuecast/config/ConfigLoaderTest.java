@@ -52,6 +52,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void advertisedAddressesAreAListOfValuesFromFileOrEnvironment() throws Exception {
+        CuecastConfig c = loader.load(file("webrtc:\n  advertisedAddresses: [203.0.113.7, live.example.com]\n"), Map.of());
+        assertThat(c.webrtc().advertisedAddresses()).containsExactly("203.0.113.7", "live.example.com");
+        c = loader.load(null, Map.of("CUECAST_WEBRTC_ADVERTISED_ADDRESSES", "[198.51.100.2]"));
+        assertThat(c.webrtc().advertisedAddresses()).containsExactly("198.51.100.2");
+        assertThatThrownBy(() -> loader.load(file("webrtc:\n  advertisedAddresses: [{a: 1}]\n"), Map.of()))
+                .hasMessageContaining("'webrtc.advertisedAddresses[0]' must be a single value");
+        assertThatThrownBy(() -> loader.load(file("webrtc:\n  advertisedAddresses: ['a b']\n"), Map.of()))
+                .hasMessageContaining("'webrtc.advertisedAddresses[0]' must be an IP address or a DNS name");
+        assertThatThrownBy(() -> loader.load(file("webrtc:\n  maxSessions: 0\n"), Map.of()))
+                .hasMessageContaining("webrtc.maxSessions");
+    }
+
+    @Test
     void environmentNamesFollowTheKeyPath() {
         assertThat(ConfigLoader.envName(List.of("hls", "segmentDurationMs"))).isEqualTo("CUECAST_HLS_SEGMENT_DURATION_MS");
         assertThat(ConfigLoader.envName(List.of("dataDir"))).isEqualTo("CUECAST_DATA_DIR");

@@ -7,6 +7,8 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,23 +27,25 @@ import java.util.concurrent.Executor;
  * @param params the path template's parameters, filled in by the router
  * @param executor the connection's thread: a handler that waits (a blocking playlist reload) finishes
  *     its answer there, never on the thread that woke it
+ * @param remote the client's address (the rate limits of WHIP offers), null for requests made in process
  */
 public record Request(HttpMethod method, String path, Map<String, List<String>> query, HttpHeaders headers,
-                      byte[] body, boolean keepAlive, Map<String, String> params, Executor executor) {
+                      byte[] body, boolean keepAlive, Map<String, String> params, Executor executor,
+                      InetSocketAddress remote) {
     private static final byte[] NO_BODY = new byte[0];
 
     /** Copies what a handler needs out of a Netty request (the caller still releases it). */
-    public static Request of(FullHttpRequest req, Executor connection) {
+    public static Request of(FullHttpRequest req, Executor connection, SocketAddress remote) {
         QueryStringDecoder q = new QueryStringDecoder(req.uri());
         return new Request(req.method(), q.path(), q.parameters(), req.headers().copy(),
                 req.content().isReadable() ? ByteBufUtil.getBytes(req.content()) : NO_BODY, HttpUtil.isKeepAlive(req),
-                Map.of(), connection);
+                Map.of(), connection, remote instanceof InetSocketAddress a ? a : null);
     }
 
     /** A request built by hand, for tests and internal calls. */
     public static Request of(HttpMethod method, String uri, HttpHeaders headers, byte[] body) {
         QueryStringDecoder q = new QueryStringDecoder(uri);
-        return new Request(method, q.path(), q.parameters(), headers, body, true, Map.of(), Runnable::run);
+        return new Request(method, q.path(), q.parameters(), headers, body, true, Map.of(), Runnable::run, null);
     }
 
     /** A bodiless request without headers. */
@@ -51,7 +55,7 @@ public record Request(HttpMethod method, String path, Map<String, List<String>> 
 
     /** The same request with the template's parameters. */
     public Request withParams(Map<String, String> values) {
-        return new Request(method, path, query, headers, body, keepAlive, Map.copyOf(values), executor);
+        return new Request(method, path, query, headers, body, keepAlive, Map.copyOf(values), executor, remote);
     }
 
     /** A path parameter; the router only calls a handler whose template declares it. */

@@ -37,7 +37,7 @@ public final class RouterHandler extends ChannelInboundHandlerAdapter {
                 ResponseWriter.writeWhole(ctx, false, false, bad);
                 return;
             }
-            request = Request.of(req, ctx.executor());
+            request = Request.of(req, ctx.executor(), ctx.channel().remoteAddress());
         } finally {
             ReferenceCountUtil.release(req);
         }

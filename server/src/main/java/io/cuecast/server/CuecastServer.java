@@ -21,6 +21,14 @@ import io.cuecast.http.HttpServers;
 import io.cuecast.http.Router;
 import io.cuecast.ingest.rtmp.RtmpMetrics;
 import io.cuecast.ingest.rtmp.RtmpServer;
+import io.cuecast.ingest.whip.DtlsCertificate;
+import io.cuecast.ingest.whip.IceCandidates;
+import io.cuecast.ingest.whip.WhipMetrics;
+import io.cuecast.ingest.whip.WhipService;
+import io.cuecast.ingest.whip.WhipUdpServer;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import java.util.concurrent.SynchronousQueue;
 import io.cuecast.relay.RelayService;
 import io.cuecast.relay.RelayTarget;
 import io.cuecast.relay.RtmpUrl;
@@ -82,6 +90,10 @@ public final class CuecastServer implements AutoCloseable {
     private HlsService hls;
     private LadderService ladders;
     private RtmpServer rtmp;
+    private WhipUdpServer whipUdp;
+    private WhipService whip;
+    private EventLoopGroup whipLoop;
+    private ExecutorService dtlsPool;
     private Channel httpChannel;
     private Channel adminChannel;
     private Channel httpsChannel;
@@ -100,8 +112,8 @@ public final class CuecastServer implements AutoCloseable {
     /** Admin API threads and queued calls; past them a call is answered 503 at once. */
     private static final int ADMIN_THREADS = 4;
     private static final int ADMIN_QUEUE = 256;
-    /** Request bodies the public port aggregates (it takes none today; WHIP offers will be smaller). */
-    private static final int PUBLIC_MAX_BODY = 8 * 1024;
+    /** Request bodies the public port aggregates: WHIP offers, the only bodies it takes. */
+    private static final int PUBLIC_MAX_BODY = WhipService.MAX_OFFER_BYTES;
     /** Longest a packet waits before the HLS packager sees it. */
     private static final long PACKAGER_TICK_MS = 20;
 
@@ -187,6 +199,10 @@ public final class CuecastServer implements AutoCloseable {
         new HlsRoutes(hls, config.http().corsOrigin(), meters).addTo(publicRoutes);
         new PublicState(cues, config.http().corsOrigin()).addTo(publicRoutes);
         new WatchPage(streams::exists).addTo(publicRoutes);
+        if (config.webrtc().enabled()) {
+            startWhip(liveBudget, epoll, io);
+            new WhipRoutes(whip, keys::streamIdForKey, config.http().corsOrigin()).addTo(publicRoutes);
+        }
         HttpServers.Port publicPort = new HttpServers.Port(publicRoutes.build(), PUBLIC_MAX_BODY, null,
                 config.http().requestTimeoutMs(), httpAdmission(config.http(), meters));
         httpChannel = HttpServers.bindWithH2c(config.http().host(), config.http().port(), boss, workers, serverType,
@@ -210,6 +226,35 @@ public final class CuecastServer implements AutoCloseable {
                     + " firewall, or keep it on 127.0.0.1", config.admin().host());
         }
         return this;
+    }
+
+    /**
+     * WHIP: one UDP port on a loop of its own (media never waits behind HTTP or RTMP work), one
+     * certificate for the process, and a pool for the blocking DTLS handshakes (one thread per
+     * session at most, idle threads end).
+     */
+    private void startWhip(int liveBudget, boolean epoll, IoHandlerFactory io) throws InterruptedException {
+        CuecastConfig.Webrtc w = config.webrtc();
+        WhipMetrics whipMetrics = new WhipMetrics(meters);
+        whipLoop = new MultiThreadIoEventLoopGroup(1, threads("cuecast-webrtc", false), io);
+        whipUdp = new WhipUdpServer(w.host(), w.udpPort(), whipLoop,
+                epoll ? EpollDatagramChannel.class : NioDatagramChannel.class, whipMetrics);
+        dtlsPool = new ThreadPoolExecutor(0, w.maxSessions() + 2, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                threads("cuecast-dtls", true));
+        List<InetSocketAddress> candidates = IceCandidates.of(w.advertisedAddresses(), w.host(), whipUdp.port());
+        if (IceCandidates.onlyPrivate(candidates)) {
+            log.warn("WHIP answers advertise only private or loopback addresses ({}): publishers outside this network"
+                    + " cannot reach udp port {}; set webrtc.advertisedAddresses to the public IP or DNS name",
+                    candidates.stream().map(c -> c.getAddress().getHostAddress()).toList(), whipUdp.port());
+        }
+        whip = new WhipService(w.maxSessions(), w.maxBitrateKbps(), w.handshakeTimeoutMs(), w.livenessTimeoutMs(),
+                w.keyframeRequestMs(), w.jitterMs(), keys::streamIdForKey, hubs, () -> liveBudget, whipUdp,
+                DtlsCertificate.generate(), dtlsPool, whipMetrics, candidates);
+    }
+
+    /** The WHIP UDP port, or -1 when WebRTC is off. */
+    public int webrtcPort() {
+        return whipUdp == null ? -1 : whipUdp.port();
     }
 
     /**
@@ -324,6 +369,11 @@ public final class CuecastServer implements AutoCloseable {
         log.info("stopping");
         if (rtmp != null) {
             rtmp.close();
+        }
+        if (whipUdp != null) {
+            whipUdp.close();
+            whipLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            dtlsPool.shutdownNow();
         }
         for (Channel c : new Channel[] {httpChannel, httpsChannel, adminChannel}) {
             if (c != null) {

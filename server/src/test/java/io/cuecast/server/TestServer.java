@@ -34,6 +34,9 @@ final class TestServer implements AutoCloseable {
                 "CUECAST_HLS_END_GRACE_MS", "500",
                 // Transcoding costs a core per stream: only the ladder tests turn it on.
                 "CUECAST_LADDER_ENABLED", "false"));
+        // WHIP media on a free port, advertising loopback only: nothing a test sends leaves 127.0.0.1.
+        env.put("CUECAST_WEBRTC_HOST", "127.0.0.1");
+        env.put("CUECAST_WEBRTC_UDP_PORT", "0");
         env.putAll(extraEnv);
         CuecastConfig config = new ConfigLoader().load(null, env);
         server = new CuecastServer(config, Clock.systemUTC()).start();
@@ -56,6 +59,11 @@ final class TestServer implements AutoCloseable {
 
     String http(String path) {
         return "http://127.0.0.1:" + server.httpPort() + path;
+    }
+
+    /** The WHIP endpoint of stream {@code id}. */
+    String whip(String id) {
+        return http("/whip/" + id);
     }
 
     String rtmp(String key) {

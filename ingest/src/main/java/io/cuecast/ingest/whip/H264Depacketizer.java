@@ -48,6 +48,11 @@ public final class H264Depacketizer {
      */
     public List<AccessUnit> push(RtpPacket p) {
         List<AccessUnit> out = new ArrayList<>(1);
+        if (p.payloadLength() == 0) {
+            // Padding only (RFC 3550 §5.1; a sender's bandwidth probe): it holds a sequence number, not media.
+            lastSequence = p.sequence();
+            return out;
+        }
         boolean gap = lastSequence >= 0 && p.sequence() != ((lastSequence + 1) & 0xffff);
         lastSequence = p.sequence();
         if (gap) {

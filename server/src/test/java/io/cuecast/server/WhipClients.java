@@ -1,0 +1,41 @@
+package io.cuecast.server;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.javacpp.Loader;
+
+/**
+ * WHIP publishers for tests. Debian's FFmpeg has no WHIP muxer; the FFmpeg 8.1 program inside the
+ * {@code org.bytedeco:ffmpeg} jar (already a dependency of the transcoder) has, with libx264 and libopus.
+ */
+final class WhipClients {
+    private WhipClients() {
+    }
+
+    /** The path of FFmpeg 8.1 from the Bytedeco jar, extracted by JavaCPP's loader. */
+    static synchronized String ffmpeg8() {
+        return Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
+    }
+
+    /**
+     * Starts FFmpeg publishing {@code seconds} of a 640x360 test pattern (keyframe every second) and
+     * a 440 Hz tone over WHIP to {@code url} with {@code key} as Bearer token.
+     */
+    static Process ffmpegWhip(String url, String key, int seconds, boolean audio, Path log) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(ffmpeg8(), "-hide_banner", "-loglevel", "info", "-re",
+                "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30"));
+        if (audio) {
+            cmd.addAll(List.of("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"));
+        }
+        cmd.addAll(List.of("-t", String.valueOf(seconds), "-c:v", "libx264", "-profile:v", "baseline",
+                "-preset", "veryfast", "-tune", "zerolatency", "-pix_fmt", "yuv420p", "-g", "30", "-bf", "0",
+                "-b:v", "800k"));
+        if (audio) {
+            cmd.addAll(List.of("-c:a", "libopus", "-ar", "48000", "-ac", "2", "-b:a", "64k"));
+        }
+        cmd.addAll(List.of("-f", "whip", "-authorization", key, url));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+}

@@ -1,0 +1,80 @@
+package io.cuecast.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real WHIP publishers (FFmpeg 8.1's muxer) into a real server; the HLS output is fetched and decoded. */
+class WhipE2ETest {
+    @TempDir
+    Path dir;
+    TestServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new TestServer(dir.resolve("data"), Map.of("CUECAST_HLS_WINDOW_SEGMENTS", "20"));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void ffmpegPublishesOverWhipIntoHls() throws Exception {
+        JsonNode stream = server.createStream();
+        String id = stream.get("id").asText();
+        String key = stream.get("streamKey").asText();
+        Path log = dir.resolve("ffmpeg.log");
+        Process ffmpeg = WhipClients.ffmpegWhip(server.whip(id), key, 8, true, log);
+        try {
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> server.get(server.http("/hls/" + id + "/source/index.m3u8")).statusCode() == 200);
+            assertThat(ffmpeg.waitFor(30, TimeUnit.SECONDS)).as("ffmpeg ends").isTrue();
+        } finally {
+            ffmpeg.destroyForcibly();
+        }
+        String out = Files.readString(log);
+        assertThat(ffmpeg.exitValue()).as(out).isZero();
+        String playlist = endedPlaylist(id);
+        List<String> segments = playlist.lines().filter(l -> l.endsWith(".m4s")).toList();
+        assertThat(segments).as(playlist).hasSizeGreaterThanOrEqualTo(3);
+        String init = playlist.lines().filter(l -> l.startsWith("#EXT-X-MAP:")).findFirst().orElseThrow()
+                .replaceAll(".*URI=\"([^\"]+)\".*", "$1");
+        byte[] initBytes = TestServer.sendBytes(server.http("/hls/" + id + "/source/" + init)).body();
+        for (int i = 0; i < segments.size(); i++) {
+            byte[] seg = TestServer.sendBytes(server.http("/hls/" + id + "/source/" + segments.get(i))).body();
+            Path file = dir.resolve("seg" + i + ".mp4");
+            Files.write(file, initBytes);
+            Files.write(file, seg, java.nio.file.StandardOpenOption.APPEND);
+            assertThat(MediaTools.probeStreams(file.toString())).contains("h264,video,640,360");
+            MediaTools.Result decoded = MediaTools.decode(file);
+            assertThat(decoded.output()).as("segment %d decodes cleanly", i).isEmpty();
+        }
+    }
+
+    String endedPlaylist(String id) {
+        String[] text = new String[1];
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            HttpResponse<String> r = server.get(server.http("/hls/" + id + "/source/index.m3u8"));
+            text[0] = r.body();
+            return r.statusCode() == 200 && r.body().contains("#EXT-X-ENDLIST");
+        });
+        return text[0];
+    }
+}
