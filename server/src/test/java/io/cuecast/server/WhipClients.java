@@ -38,4 +38,19 @@ final class WhipClients {
         cmd.addAll(List.of("-f", "whip", "-authorization", key, url));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
+
+    /**
+     * Starts the tests' WHIP client on GStreamer's webrtcbin ({@code whip/gst_whip_client.py}; DTLS
+     * {@code actpass}, so we are the DTLS server): a 640x360 pattern with a keyframe every second, and
+     * Opus when {@code audio}, for {@code seconds}; then it DELETEs its session and exits.
+     */
+    static Process gstreamerWhip(String url, String key, int seconds, boolean audio, Path log) throws IOException {
+        Path script = Path.of("src", "test", "resources", "whip", "gst_whip_client.py").toAbsolutePath();
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script.toString(), url, key,
+                String.valueOf(seconds)));
+        if (audio) {
+            cmd.add("--audio");
+        }
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
 }

@@ -51,15 +51,42 @@ class WhipE2ETest {
         }
         String out = Files.readString(log);
         assertThat(ffmpeg.exitValue()).as(out).isZero();
-        String playlist = endedPlaylist(id);
+        assertDecodes(id, endedPlaylist(id), out);
+    }
+
+    @Test
+    void gstreamerWebrtcbinPublishesWithUsAsDtlsServerIntoHls() throws Exception {
+        JsonNode stream = server.createStream();
+        String id = stream.get("id").asText();
+        String key = stream.get("streamKey").asText();
+        Path log = dir.resolve("gst-whip.log");
+        Process client = WhipClients.gstreamerWhip(server.whip(id), key, 8, true, log);
+        try {
+            assertThat(client.waitFor(40, TimeUnit.SECONDS)).as("the client ends after DELETE").isTrue();
+        } finally {
+            client.destroyForcibly();
+        }
+        String out = Files.readString(log);
+        assertThat(client.exitValue()).as(out).isZero();
+        assertThat(out).contains("connection connected", "DELETE done");
+        assertDecodes(id, endedPlaylist(id), out);
+    }
+
+    private int segmentCount(String id) throws Exception {
+        HttpResponse<String> r = server.get(server.http("/hls/" + id + "/source/index.m3u8"));
+        return r.statusCode() != 200 ? 0 : (int) r.body().lines().filter(l -> l.endsWith(".m4s")).count();
+    }
+
+    /** Every segment of the ended playlist holds 640x360 H.264 that decodes without an error. */
+    private void assertDecodes(String id, String playlist, String clientLog) throws Exception {
         List<String> segments = playlist.lines().filter(l -> l.endsWith(".m4s")).toList();
-        assertThat(segments).as(playlist).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(segments).as(playlist + clientLog).hasSizeGreaterThanOrEqualTo(3);
         String init = playlist.lines().filter(l -> l.startsWith("#EXT-X-MAP:")).findFirst().orElseThrow()
                 .replaceAll(".*URI=\"([^\"]+)\".*", "$1");
         byte[] initBytes = TestServer.sendBytes(server.http("/hls/" + id + "/source/" + init)).body();
         for (int i = 0; i < segments.size(); i++) {
             byte[] seg = TestServer.sendBytes(server.http("/hls/" + id + "/source/" + segments.get(i))).body();
-            Path file = dir.resolve("seg" + i + ".mp4");
+            Path file = dir.resolve(id + "-seg" + i + ".mp4");
             Files.write(file, initBytes);
             Files.write(file, seg, java.nio.file.StandardOpenOption.APPEND);
             assertThat(MediaTools.probeStreams(file.toString())).contains("h264,video,640,360");
