@@ -26,6 +26,7 @@ import io.cuecast.ingest.whip.IceCandidates;
 import io.cuecast.ingest.whip.WhipMetrics;
 import io.cuecast.ingest.whip.WhipService;
 import io.cuecast.ingest.whip.WhipUdpServer;
+import io.cuecast.transcode.OpusToAac;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.util.concurrent.SynchronousQueue;
@@ -247,9 +248,10 @@ public final class CuecastServer implements AutoCloseable {
                     + " cannot reach udp port {}; set webrtc.advertisedAddresses to the public IP or DNS name",
                     candidates.stream().map(c -> c.getAddress().getHostAddress()).toList(), whipUdp.port());
         }
+        // Opus becomes AAC on the packagers' pool, serially per session: a few hundred µs per 20 ms.
         whip = new WhipService(w.maxSessions(), w.maxBitrateKbps(), w.handshakeTimeoutMs(), w.livenessTimeoutMs(),
                 w.keyframeRequestMs(), w.jitterMs(), keys::streamIdForKey, hubs, () -> liveBudget, whipUdp,
-                DtlsCertificate.generate(), dtlsPool, whipMetrics, candidates);
+                DtlsCertificate.generate(), dtlsPool, whipMetrics, candidates, OpusToAac::new, packagers);
     }
 
     /** The WHIP UDP port, or -1 when WebRTC is off. */

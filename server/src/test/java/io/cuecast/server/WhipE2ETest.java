@@ -81,6 +81,8 @@ class WhipE2ETest {
     private void assertDecodes(String id, String playlist, String clientLog) throws Exception {
         List<String> segments = playlist.lines().filter(l -> l.endsWith(".m4s")).toList();
         assertThat(segments).as(playlist + clientLog).hasSizeGreaterThanOrEqualTo(3);
+        String master = server.get(server.http("/hls/" + id + "/master.m3u8")).body();
+        assertThat(master).contains("avc1.42", "mp4a.40.2");
         String init = playlist.lines().filter(l -> l.startsWith("#EXT-X-MAP:")).findFirst().orElseThrow()
                 .replaceAll(".*URI=\"([^\"]+)\".*", "$1");
         byte[] initBytes = TestServer.sendBytes(server.http("/hls/" + id + "/source/" + init)).body();
@@ -89,7 +91,8 @@ class WhipE2ETest {
             Path file = dir.resolve(id + "-seg" + i + ".mp4");
             Files.write(file, initBytes);
             Files.write(file, seg, java.nio.file.StandardOpenOption.APPEND);
-            assertThat(MediaTools.probeStreams(file.toString())).contains("h264,video,640,360");
+            assertThat(MediaTools.probeStreams(file.toString())).as("segment %d", i)
+                    .contains("h264,video,640,360", "aac,audio");
             MediaTools.Result decoded = MediaTools.decode(file);
             assertThat(decoded.output()).as("segment %d decodes cleanly", i).isEmpty();
         }

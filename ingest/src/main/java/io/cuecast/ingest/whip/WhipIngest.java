@@ -11,6 +11,8 @@ import io.cuecast.core.media.H264Config;
 import io.cuecast.core.media.MediaKind;
 import io.cuecast.core.media.Packet;
 import io.cuecast.core.media.Track;
+import io.cuecast.core.media.AacConfig;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,12 +30,23 @@ import org.slf4j.LoggerFactory;
 final class WhipIngest {
     private static final Logger log = LoggerFactory.getLogger(WhipIngest.class);
     static final int VIDEO_TRACK = 1;
+    static final int AUDIO_TRACK = 2;
+    /** How long video waits for the first AAC frame before the stream opens without audio. */
+    static final long WAIT_FOR_AUDIO_MS = 1000;
+    /** Media held while waiting; past either bound the stream opens with what it has. */
+    private static final int MAX_PENDING = 600;
+    private static final long MAX_PENDING_BYTES = 16L * 1024 * 1024;
     /** Milliseconds, as RTMP: the packagers and the ladder are tested on it. */
     static final int TIMESCALE = 1000;
 
     private final StreamHub hub;
     private final StreamStats stats;
     private final String encoder;
+    private final AacConfig audioConfig;
+    private final List<Packet> pending = new ArrayList<>();
+    private long pendingBytes;
+    private long firstVideoDts = Long.MIN_VALUE;
+    private boolean audioStarted;
     private byte[] sps;
     private byte[] pps;
     private H264Config config;
@@ -41,10 +54,14 @@ final class WhipIngest {
     private long lastDts = Long.MIN_VALUE;
     private boolean warnedConfig;
 
-    WhipIngest(StreamHub hub, String encoder) {
+    /**
+     * @param audioConfig the AAC the session's Opus becomes, or null when the publisher sends no audio
+     */
+    WhipIngest(StreamHub hub, String encoder, AacConfig audioConfig) {
         this.hub = hub;
         this.stats = hub.stats();
         this.encoder = encoder;
+        this.audioConfig = audioConfig;
     }
 
     /** The video config published, or null before the first keyframe with parameter sets. */
@@ -68,9 +85,7 @@ final class WhipIngest {
                 config = next;
                 stats.video(next.rfc6381(), next.width(), next.height(), next.sps().frameRate());
                 stats.encoder(encoder);
-                if (first && hub.state() == StreamState.CREATED) {
-                    hub.prepare(tracks());
-                } else {
+                if (!first && hub.state() != StreamState.CREATED) {
                     hub.update(tracks());
                 }
             }
@@ -89,7 +104,55 @@ final class WhipIngest {
             lastKeyframeMs = dts;
         }
         stats.countVideoFrame();
-        hub.publish(new Packet(VIDEO_TRACK, dts, dts, au.keyframe(), Bytes.wrap(au.avcc())));
+        if (firstVideoDts == Long.MIN_VALUE) {
+            firstVideoDts = dts;
+        }
+        emit(new Packet(VIDEO_TRACK, dts, dts, au.keyframe(), Bytes.wrap(au.avcc())));
+    }
+
+    /** AAC access units made from the session's Opus (track {@link #AUDIO_TRACK}, ms). */
+    void onAudio(List<Packet> aac) {
+        if (audioConfig == null || aac.isEmpty()) {
+            return;
+        }
+        if (!audioStarted) {
+            audioStarted = true;
+            stats.audioCodec(audioConfig.rfc6381());
+            if (hub.state() != StreamState.CREATED) {
+                hub.update(tracks()); // audio came after the stream opened without it
+            }
+        }
+        for (Packet p : aac) {
+            stats.countAudioFrame();
+            emit(p);
+        }
+    }
+
+    private void emit(Packet p) {
+        if (hub.state() != StreamState.CREATED) {
+            hub.publish(p);
+            return;
+        }
+        pending.add(p);
+        pendingBytes += p.payload().length();
+        boolean full = pending.size() >= MAX_PENDING || pendingBytes >= MAX_PENDING_BYTES;
+        boolean waited = firstVideoDts != Long.MIN_VALUE && p.dts() - firstVideoDts >= WAIT_FOR_AUDIO_MS;
+        // A stream opens with its video config and, when audio was negotiated, the first AAC frame:
+        // a track declared without media breaks Safari, a track added a second later is a config update.
+        if (config != null && (audioConfig == null || audioStarted || waited || full)) {
+            hub.prepare(tracks());
+            pending.sort(java.util.Comparator.comparingLong(Packet::dts));
+            for (Packet q : pending) {
+                if (q.trackId() == VIDEO_TRACK || audioStarted) {
+                    hub.publish(q);
+                }
+            }
+            pending.clear();
+            pendingBytes = 0;
+        } else if (full) {
+            pending.clear(); // audio without any video for minutes: the stream cannot open yet
+            pendingBytes = 0;
+        }
     }
 
     private H264Config configOf(byte[] sps, byte[] pps) {
@@ -117,7 +180,12 @@ final class WhipIngest {
     }
 
     private List<Track> tracks() {
-        // No audio track until Opus is turned into AAC: a track players cannot decode is worse than none.
-        return List.of(new Track(VIDEO_TRACK, MediaKind.VIDEO, TIMESCALE, config), CueTrack.track());
+        List<Track> tracks = new ArrayList<>(3);
+        tracks.add(new Track(VIDEO_TRACK, MediaKind.VIDEO, TIMESCALE, config));
+        if (audioStarted) {
+            tracks.add(new Track(AUDIO_TRACK, MediaKind.AUDIO, TIMESCALE, audioConfig));
+        }
+        tracks.add(CueTrack.track());
+        return tracks;
     }
 }

@@ -15,6 +15,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+import io.cuecast.core.media.AudioConverter;
 
 /**
  * The WHIP resource logic of RFC 9725, apart from HTTP: an offer becomes an answer and a session (or
@@ -55,6 +57,8 @@ public final class WhipService {
     private final WhipMetrics metrics;
     private final List<InetSocketAddress> candidates;
     private final SecureRandom random = new SecureRandom();
+    private final Supplier<AudioConverter> audioConverters;
+    private final Executor audioPool;
     private final Map<String, WhipSession> sessions = new ConcurrentHashMap<>();
     private final Map<InetAddress, long[]> offerRate = new ConcurrentHashMap<>();
 
@@ -64,7 +68,10 @@ public final class WhipService {
     public WhipService(int maxSessions, int maxBitrateKbps, int handshakeTimeoutMs, int livenessTimeoutMs,
                        int keyframeRequestMs, int jitterMs, PublishAuthorizer authorizer, HubRegistry hubs,
                        IntSupplier maxLiveStreams, WhipUdpServer udp, DtlsCertificate certificate, Executor dtlsPool,
-                       WhipMetrics metrics, List<InetSocketAddress> candidates) {
+                       WhipMetrics metrics, List<InetSocketAddress> candidates,
+                       Supplier<AudioConverter> audioConverters, Executor audioPool) {
+        this.audioConverters = audioConverters;
+        this.audioPool = audioPool;
         this.limits = new WhipSessionSpec(-1, -1, -1, jitterMs, handshakeTimeoutMs, livenessTimeoutMs,
                 keyframeRequestMs, maxBitrateKbps);
         this.maxSessions = maxSessions;
@@ -170,8 +177,10 @@ public final class WhipService {
         sessions.put(resourceId, session);
         String encoder = userAgent == null || userAgent.isBlank() ? "whip"
                 : "whip " + userAgent.substring(0, Math.min(80, userAgent.length()));
+        AudioConverter converter = audio >= 0 ? openConverter(streamId) : null;
+        Executor audioExecutor = new io.cuecast.core.hub.SerialExecutor(audioPool);
         udp.loop().execute(() -> {
-            session.start(claimed.session(), dtls, encoder);
+            session.start(claimed.session(), dtls, encoder, converter, audioExecutor);
             udp.register(session);
         });
         String answer = SdpAnswer.write(random.nextLong() & Long.MAX_VALUE, ufrag, pwd, certificate.fingerprint(),
@@ -208,6 +217,17 @@ public final class WhipService {
     int open() {
         sessions.values().removeIf(WhipSession::isClosed);
         return sessions.size();
+    }
+
+    /** A converter for the session's Opus, or null (the stream then goes on without audio, said in the log). */
+    private AudioConverter openConverter(String streamId) {
+        try {
+            return audioConverters.get();
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(WhipService.class).warn(
+                    "stream {}: no Opus to AAC converter ({}); the stream goes on without audio", streamId, e.getMessage());
+            return null;
+        }
     }
 
     private Outcome refuse(int status, String code, String message) {

@@ -7,6 +7,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
+import io.cuecast.core.media.AudioConverter;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +48,14 @@ public final class WhipSession {
     private final ReorderBuffer reorder;
     private final H264Depacketizer depacketizer = new H264Depacketizer();
     private final RtpClock videoClock = new RtpClock(90_000);
+    private final RtpClock audioClock = new RtpClock(48_000);
+    private AudioConverter audio;
+    private Executor audioExecutor;
+    private long audioSsrc = -1;
+    private int lastAudioSequence = -1;
+    private Rtcp.SenderReport videoSr;
+    private Rtcp.SenderReport audioSr;
+    private long avCorrectionMs;
     private DtlsEndpoint dtls;
     private PublishSession publish;
     private WhipIngest ingest;
@@ -104,10 +114,12 @@ public final class WhipSession {
     }
 
     /** Gives the session its claimed stream and DTLS endpoint; the loop's or the creator's thread, before any packet. */
-    void start(PublishSession publish, DtlsEndpoint dtls, String encoder) {
+    void start(PublishSession publish, DtlsEndpoint dtls, String encoder, AudioConverter audio, Executor audioExecutor) {
         this.publish = publish;
         this.dtls = dtls;
-        this.ingest = new WhipIngest(publish.hub(), encoder);
+        this.audio = audio;
+        this.audioExecutor = audioExecutor;
+        this.ingest = new WhipIngest(publish.hub(), encoder, audio == null ? null : audio.config());
         this.lastHeardMs = nowMs();
         metrics.sessionOpened();
         if (!dtls.isClient()) {
@@ -186,13 +198,57 @@ public final class WhipSession {
                 metrics.dropped("second_video_ssrc"); // simulcast layers beyond the first
                 return;
             }
+        } else if (p.payloadType() == spec.audioPayloadType() && audio != null) {
+            onAudio(p, now);
+            return;
         } else {
-            // Audio is read once Opus becomes AAC in the transcoder; unknown payload types never are.
-            metrics.dropped(p.payloadType() == spec.audioPayloadType() ? "audio" : "unknown_payload_type");
+            metrics.dropped("unknown_payload_type");
             return;
         }
         packets++;
         deliver(reorder.push(p, now), now);
+    }
+
+    /**
+     * Opus (RFC 7587): one packet is one frame. No NACK for audio (nobody offers it): a late or
+     * repeated packet is dropped, a lost one becomes silence in the converter. The conversion runs
+     * off the UDP loop, serially per session, and its AAC comes back to the loop.
+     */
+    private void onAudio(RtpPacket p, long now) {
+        if (audioSsrc < 0) {
+            audioSsrc = p.ssrc();
+        } else if (p.ssrc() != audioSsrc) {
+            metrics.dropped("second_audio_ssrc");
+            return;
+        }
+        if (lastAudioSequence >= 0) {
+            int delta = (p.sequence() - lastAudioSequence) & 0xffff;
+            if (delta == 0 || delta > 0x8000) {
+                metrics.dropped("late_audio");
+                return;
+            }
+        }
+        lastAudioSequence = p.sequence();
+        packets++;
+        if (p.payloadLength() == 0) {
+            return;
+        }
+        long ms = audioClock.toMs(p.timestamp(), now);
+        byte[] opus = java.util.Arrays.copyOfRange(p.data(), p.payloadOffset(), p.payloadOffset() + p.payloadLength());
+        AudioConverter converter = audio;
+        audioExecutor.execute(() -> {
+            if (closed) {
+                return;
+            }
+            List<io.cuecast.core.media.Packet> aac = converter.convert(opus, 0, opus.length, ms, WhipIngest.AUDIO_TRACK);
+            if (!aac.isEmpty()) {
+                loop.execute(() -> {
+                    if (!closed) {
+                        ingest.onAudio(aac);
+                    }
+                });
+            }
+        });
     }
 
     /** RFC 4588 §4: an RTX packet carries the original sequence number in its first two payload bytes. */
@@ -237,6 +293,26 @@ public final class WhipSession {
         }
         lastHeardMs = nowMs();
         countBytes(length, lastHeardMs);
+        try {
+            for (Rtcp.SenderReport sr : Rtcp.senderReports(d, 0, o.length())) {
+                if (sr.ssrc() == videoSsrc) {
+                    videoSr = sr;
+                } else if (sr.ssrc() == audioSsrc) {
+                    audioSr = sr;
+                }
+            }
+        } catch (MalformedPacketException e) {
+            metrics.dropped("malformed_rtcp");
+            return;
+        }
+        if (videoSr != null && audioSr != null && avCorrectionMs == 0) {
+            // RFC 3550 §6.4.1: the two reports put both clocks on the sender's NTP time; once.
+            long c = audioClock.alignTo(videoClock, audioSr, videoSr);
+            avCorrectionMs = c == 0 ? Long.MIN_VALUE : c;
+            if (c != 0) {
+                log.info("stream {}: audio moved {} ms to match the sender's reports", streamId, c);
+            }
+        }
     }
 
     private void onUnprotectFailure(SrtpSession.Result result) {
@@ -363,6 +439,10 @@ public final class WhipSession {
         closeReason = reason;
         if (dtls != null) {
             dtls.close();
+        }
+        if (audio != null) {
+            AudioConverter converter = audio;
+            audioExecutor.execute(converter::close); // after any conversion still queued
         }
         udp.unregister(this);
         if (publish != null) {
