@@ -115,7 +115,10 @@ public final class HttpServers {
             HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(codec, protocol ->
                     AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
                             ? new Http2ServerUpgradeCodec(frameCodec(), http2Streams(spec, handler))
-                            : null);
+                            : null,
+                    // A request that asks to upgrade may carry a body (Java's client upgrades its first
+                    // request, a WHIP POST included); Netty's default of 0 answers it 413.
+                    spec.maxBody());
             Http1Flow flow = new Http1Flow(spec.requestTimeoutMs());
             ch.pipeline().addLast(idle());
             ch.pipeline().addLast(flow.bytes());
