@@ -17,8 +17,9 @@ import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 
 /**
- * The demo player: {@code GET /watch/{streamId}} and its assets under {@code /assets/}, hls.js
- * included, all from the jar: nothing is loaded from a CDN.
+ * The public pages: the demo player {@code GET /watch/{streamId}} and the host's go-live page
+ * {@code GET /golive/{streamId}} (publishing from the browser over WHIP), with their assets under
+ * {@code /assets/}, hls.js included, all from the jar: nothing is loaded from a CDN.
  */
 final class WatchPage {
     private record Asset(byte[] bytes, String contentType) {}
@@ -26,13 +27,17 @@ final class WatchPage {
     private static final String[] DEMO_IMAGES = {"mug", "sneaker", "lamp", "headphones"};
     private final Map<String, Asset> assets;
     private final Asset page;
+    private final Asset goLive;
     private final Predicate<String> streamExists;
 
     /** @param streamExists answers from memory: the page is served on the event loop */
     WatchPage(Predicate<String> streamExists) {
         this.streamExists = streamExists;
         this.page = load("web/watch.html", "text/html; charset=utf-8");
+        this.goLive = load("web/golive.html", "text/html; charset=utf-8");
         Map<String, Asset> a = new HashMap<>(Map.of(
+                "golive.js", load("web/golive.js", "text/javascript; charset=utf-8"),
+                "golive.css", load("web/golive.css", "text/css; charset=utf-8"),
                 "watch.js", load("web/watch.js", "text/javascript; charset=utf-8"),
                 "watch.css", load("web/watch.css", "text/css; charset=utf-8"),
                 "hls.min.js", load("web/vendor/hls.min.js", "text/javascript; charset=utf-8")));
@@ -58,7 +63,8 @@ final class WatchPage {
     Router.Builder addTo(Router.Builder routes) {
         return routes
                 .get("/assets/{path...}", this::asset)
-                .get("/watch/{id}", this::page);
+                .get("/watch/{id}", r -> page(r, page))
+                .get("/golive/{id}", r -> page(r, goLive));
     }
 
     private CompletionStage<Response> asset(Request r) {
@@ -68,9 +74,9 @@ final class WatchPage {
                 : send(a, "public, max-age=300"));
     }
 
-    private CompletionStage<Response> page(Request r) {
+    private CompletionStage<Response> page(Request r, Asset which) {
         String id = r.param("id");
-        return CompletableFuture.completedFuture(streamExists.test(id) ? send(page, "no-cache")
+        return CompletableFuture.completedFuture(streamExists.test(id) ? send(which, "no-cache")
                 : Response.text(HttpResponseStatus.NOT_FOUND, "no stream with id '" + id + "'\n")
                         .header(HttpHeaderNames.CACHE_CONTROL, "no-store"));
     }

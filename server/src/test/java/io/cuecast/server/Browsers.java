@@ -16,7 +16,13 @@ final class Browsers {
 
     /** Chromium with the flags this machine needs (the Chromium flags this machine needs) and a fresh profile under {@code dir}. */
     static ChromeDriver chromium(Path dir) {
+        return chromium(dir, List.of());
+    }
+
+    /** {@link #chromium(Path)} with more flags, e.g. a fake camera for WHIP. */
+    static ChromeDriver chromium(Path dir, List<String> extraArguments) {
         ChromeOptions options = new ChromeOptions();
+        options.addArguments(extraArguments);
         options.setBinary("/usr/bin/chromium");
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",

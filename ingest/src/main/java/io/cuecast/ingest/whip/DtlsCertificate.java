@@ -19,7 +19,8 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
 import org.bouncycastle.crypto.generators.ECKeyPairGenerator;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
-import org.bouncycastle.crypto.params.ECDomainParameters;
+import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
+import org.bouncycastle.crypto.params.ECNamedDomainParameters;
 import org.bouncycastle.crypto.params.ECKeyGenerationParameters;
 import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
 import org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder;
@@ -46,8 +47,10 @@ public record DtlsCertificate(byte[] der, AsymmetricKeyParameter privateKey, Str
         SecureRandom random = new SecureRandom();
         X9ECParameters curve = ECNamedCurveTable.getByName("P-256");
         ECKeyPairGenerator generator = new ECKeyPairGenerator();
+        // Named, not explicit, curve parameters in the certificate (RFC 5480 §2.1.1): BoringSSL
+        // (Chromium) refuses explicit ones with decode_error, where OpenSSL accepts them.
         generator.init(new ECKeyGenerationParameters(
-                new ECDomainParameters(curve.getCurve(), curve.getG(), curve.getN(), curve.getH()), random));
+                new ECNamedDomainParameters(SECObjectIdentifiers.secp256r1, curve), random));
         AsymmetricCipherKeyPair pair = generator.generateKeyPair();
         try {
             X500Name name = new X500Name("CN=cuecast");

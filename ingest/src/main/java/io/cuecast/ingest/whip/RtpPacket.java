@@ -68,4 +68,61 @@ public record RtpPacket(int payloadType, boolean marker, int sequence, long time
     private static long u32(byte[] d, int at) {
         return ((long) (d[at] & 0xff) << 24) | ((d[at + 1] & 0xff) << 16) | ((d[at + 2] & 0xff) << 8) | (d[at + 3] & 0xff);
     }
+
+    /**
+     * The 16-bit value of header extension {@code id} (RFC 8285 one-byte or two-byte form) in the
+     * packet {@code d[0, length)}, or -1 when absent or malformed. Used for the transport-wide
+     * sequence number of TWCC.
+     */
+    public static int extension16(byte[] d, int length, int id) {
+        if (id <= 0 || length < 12 || (d[0] & 0x10) == 0) {
+            return -1;
+        }
+        int pos = 12 + 4 * (d[0] & 0x0f);
+        if (pos + 4 > length) {
+            return -1;
+        }
+        int profile = ((d[pos] & 0xff) << 8) | (d[pos + 1] & 0xff);
+        int end = pos + 4 + 4 * (((d[pos + 2] & 0xff) << 8) | (d[pos + 3] & 0xff));
+        if (end > length) {
+            return -1;
+        }
+        pos += 4;
+        boolean oneByte = profile == 0xBEDE;
+        if (!oneByte && (profile & 0xfff0) != 0x1000) {
+            return -1;
+        }
+        while (pos < end) {
+            int b = d[pos] & 0xff;
+            if (b == 0) {
+                pos++; // padding
+                continue;
+            }
+            int elementId;
+            int size;
+            if (oneByte) {
+                elementId = b >> 4;
+                if (elementId == 15) {
+                    return -1; // reserved: stop reading
+                }
+                size = (b & 0x0f) + 1;
+                pos++;
+            } else {
+                if (pos + 2 > end) {
+                    return -1;
+                }
+                elementId = b;
+                size = d[pos + 1] & 0xff;
+                pos += 2;
+            }
+            if (pos + size > end) {
+                return -1;
+            }
+            if (elementId == id) {
+                return size < 2 ? -1 : ((d[pos] & 0xff) << 8) | (d[pos + 1] & 0xff);
+            }
+            pos += size;
+        }
+        return -1;
+    }
 }

@@ -2,6 +2,7 @@ package io.cuecast.ingest.whip;
 
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The answer of an ICE-lite, receive-only WHIP endpoint (RFC 9725 §4.2, RFC 8839 ICE, RFC 8842
@@ -20,7 +21,12 @@ public final class SdpAnswer {
      * @param codec the payload type we receive, or null to reject the section
      * @param rtx its retransmission payload type (rtx apt=codec), or -1
      */
-    public record Choice(SdpOffer.Media offered, SdpOffer.Codec codec, int rtx) {}
+    public record Choice(SdpOffer.Media offered, SdpOffer.Codec codec, int rtx, Map<String, Integer> extensions) {
+        /** A choice with no header extensions. */
+        public Choice(SdpOffer.Media offered, SdpOffer.Codec codec, int rtx) {
+            this(offered, codec, rtx, Map.of());
+        }
+    }
 
     /**
      * @param ufrag our ICE username fragment (at least 4 characters)
@@ -86,6 +92,13 @@ public final class SdpAnswer {
                 for (String fb : List.of("nack", "nack pli", "ccm fir")) {
                     b.append("a=rtcp-fb:").append(k.payloadType()).append(' ').append(fb).append("\r\n");
                 }
+            }
+            if (c.extensions().containsKey(SdpOffer.TRANSPORT_CC_URI)) {
+                b.append("a=rtcp-fb:").append(k.payloadType()).append(" transport-cc\r\n");
+            }
+            for (Map.Entry<String, Integer> e : c.extensions().entrySet()) {
+                // RFC 8285 §5: the answer keeps the offered id.
+                b.append("a=extmap:").append(e.getValue()).append(' ').append(e.getKey()).append("\r\n");
             }
             if (c.rtx() >= 0) {
                 b.append("a=rtpmap:").append(c.rtx()).append(" rtx/").append(k.clockRate()).append("\r\n");

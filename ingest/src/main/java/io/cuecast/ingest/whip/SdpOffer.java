@@ -35,8 +35,14 @@ public record SdpOffer(String iceUfrag, String icePwd, String fingerprintAlgorit
      * @param direction sendonly, sendrecv, recvonly or inactive
      * @param codecs payload type → codec, in the offer's order
      * @param rtcpMux a=rtcp-mux present
+     * @param extensions RTP header extensions offered (RFC 8285 a=extmap): URI → id
      */
-    public record Media(String kind, String mid, String direction, Map<Integer, Codec> codecs, boolean rtcpMux) {}
+    public record Media(String kind, String mid, String direction, Map<Integer, Codec> codecs, boolean rtcpMux,
+                        Map<String, Integer> extensions) {}
+
+    /** The transport-wide sequence number extension TWCC feedback is built on (draft-holmer-rmcat-transport-wide-cc-extensions-01). */
+    public static final String TRANSPORT_CC_URI = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
+    private static final int MAX_EXTENSIONS = 32;
 
     /**
      * A payload type of a section.
@@ -180,6 +186,7 @@ public record SdpOffer(String iceUfrag, String icePwd, String fingerprintAlgorit
         final Map<Integer, String[]> rtpmap = new LinkedHashMap<>();
         final Map<Integer, String> fmtp = new LinkedHashMap<>();
         final Map<Integer, List<String>> feedback = new LinkedHashMap<>();
+        final Map<String, Integer> extensions = new LinkedHashMap<>();
         String direction = "sendrecv";
         boolean rtcpMux;
 
@@ -230,6 +237,21 @@ public record SdpOffer(String iceUfrag, String icePwd, String fingerprintAlgorit
                 }
                 case "sendonly", "sendrecv", "recvonly", "inactive" -> direction = name;
                 case "rtcp-mux" -> rtcpMux = true;
+                case "extmap" -> {
+                    // RFC 8285 §8: a=extmap:<id>[/<direction>] <URI> [<attributes>]
+                    String[] parts = arg.trim().split("\\s+");
+                    if (parts.length >= 2 && extensions.size() < MAX_EXTENSIONS) {
+                        String id = parts[0].contains("/") ? parts[0].substring(0, parts[0].indexOf('/')) : parts[0];
+                        try {
+                            int n = Integer.parseInt(id);
+                            if (n >= 1 && n <= 255) {
+                                extensions.putIfAbsent(parts[1], n);
+                            }
+                        } catch (NumberFormatException e) {
+                            throw new SdpException("line " + line + ": a=extmap id '" + id + "' is not a number");
+                        }
+                    }
+                }
                 default -> {
                     if (attrs.size() < 64) {
                         attrs.putIfAbsent(name, arg);
@@ -268,7 +290,7 @@ public record SdpOffer(String iceUfrag, String icePwd, String fingerprintAlgorit
                 codecs.put(pt, new Codec(pt, enc[0].trim().toLowerCase(Locale.ROOT), rate, channels,
                         fmtp.getOrDefault(pt, ""), List.copyOf(feedback.getOrDefault(pt, List.of()))));
             }
-            return new Media(kind, attrs.get("mid"), direction, codecs, rtcpMux);
+            return new Media(kind, attrs.get("mid"), direction, codecs, rtcpMux, Map.copyOf(extensions));
         }
     }
 }

@@ -72,7 +72,7 @@ public final class WhipService {
                        Supplier<AudioConverter> audioConverters, Executor audioPool) {
         this.audioConverters = audioConverters;
         this.audioPool = audioPool;
-        this.limits = new WhipSessionSpec(-1, -1, -1, jitterMs, handshakeTimeoutMs, livenessTimeoutMs,
+        this.limits = new WhipSessionSpec(-1, -1, -1, -1, jitterMs, handshakeTimeoutMs, livenessTimeoutMs,
                 keyframeRequestMs, maxBitrateKbps);
         this.maxSessions = maxSessions;
         this.authorizer = authorizer;
@@ -119,6 +119,7 @@ public final class WhipService {
         SdpOffer.Codec video = null;
         int rtx = -1;
         int audio = -1;
+        int twccId = -1;
         for (SdpOffer.Media m : offer.media()) {
             SdpOffer.Codec chosen = null;
             int chosenRtx = -1;
@@ -136,7 +137,13 @@ public final class WhipService {
                     audio = chosen.payloadType();
                 }
             }
-            choices.add(new SdpAnswer.Choice(m, chosen, chosenRtx));
+            // The one extension we read: TWCC's transport-wide sequence number, so browsers can ramp up.
+            Integer twcc = chosen == null ? null : m.extensions().get(SdpOffer.TRANSPORT_CC_URI);
+            if (twcc != null && twccId < 0) {
+                twccId = twcc;
+            }
+            choices.add(new SdpAnswer.Choice(m, chosen, chosenRtx,
+                    twcc != null && twcc == twccId ? Map.of(SdpOffer.TRANSPORT_CC_URI, twcc) : Map.of()));
         }
         if (video == null) {
             return refuse(422, "no_acceptable_codec",
@@ -153,7 +160,7 @@ public final class WhipService {
         String resourceId = HexFormat.of().formatHex(randomBytes(16));
         String ufrag = HexFormat.of().formatHex(randomBytes(4));
         String pwd = HexFormat.of().formatHex(randomBytes(16));
-        WhipSessionSpec spec = new WhipSessionSpec(video.payloadType(), rtx, audio, limits.jitterMs(),
+        WhipSessionSpec spec = new WhipSessionSpec(video.payloadType(), rtx, audio, twccId, limits.jitterMs(),
                 limits.handshakeTimeoutMs(), limits.livenessTimeoutMs(), limits.keyframeRequestMs(),
                 limits.maxBitrateKbps());
         WhipSession session = new WhipSession(resourceId, streamId, offer, spec, ufrag, pwd, udp.loop(), udp, metrics);

@@ -56,6 +56,15 @@ public final class WhipSession {
     private Rtcp.SenderReport videoSr;
     private Rtcp.SenderReport audioSr;
     private long avCorrectionMs;
+    private final TransportFeedback twcc;
+    private ReceiverStats videoStats;
+    private ReceiverStats audioStats;
+    private long lastTwccMs;
+    private long lastReportMs;
+    /** TWCC feedback interval (libwebrtc's receivers send it every 50–100 ms). */
+    private static final long TWCC_MS = 100;
+    /** Receiver report interval (RFC 3550 §6.2 allows this for a session of two). */
+    private static final long REPORT_MS = 1000;
     private DtlsEndpoint dtls;
     private PublishSession publish;
     private WhipIngest ingest;
@@ -87,6 +96,7 @@ public final class WhipSession {
         this.udp = udp;
         this.metrics = metrics;
         this.reorder = new ReorderBuffer(spec.jitterMs(), NACK_RETRY_MS, NACK_TRIES);
+        this.twcc = spec.transportCcId() > 0 ? new TransportFeedback() : null;
     }
 
     /** The resource id in {@code Location: /whip/{streamId}/{resourceId}}. */
@@ -186,18 +196,27 @@ public final class WhipSession {
             metrics.dropped("malformed_rtp");
             return;
         }
+        if (twcc != null) {
+            int transportSequence = RtpPacket.extension16(d, o.length(), spec.transportCcId());
+            if (transportSequence >= 0) {
+                twcc.onPacket(transportSequence, System.nanoTime() / 1000);
+            }
+        }
         if (p.payloadType() == spec.rtxPayloadType()) {
             p = unwrapRtx(p);
             if (p == null) {
                 return;
             }
+            videoStats.onPacket(p.sequence(), p.timestamp(), now, true);
         } else if (p.payloadType() == spec.videoPayloadType()) {
             if (videoSsrc < 0) {
                 videoSsrc = p.ssrc();
+                videoStats = new ReceiverStats(videoSsrc, 90_000);
             } else if (p.ssrc() != videoSsrc) {
                 metrics.dropped("second_video_ssrc"); // simulcast layers beyond the first
                 return;
             }
+            videoStats.onPacket(p.sequence(), p.timestamp(), now, false);
         } else if (p.payloadType() == spec.audioPayloadType() && audio != null) {
             onAudio(p, now);
             return;
@@ -217,10 +236,12 @@ public final class WhipSession {
     private void onAudio(RtpPacket p, long now) {
         if (audioSsrc < 0) {
             audioSsrc = p.ssrc();
+            audioStats = new ReceiverStats(audioSsrc, 48_000);
         } else if (p.ssrc() != audioSsrc) {
             metrics.dropped("second_audio_ssrc");
             return;
         }
+        audioStats.onPacket(p.sequence(), p.timestamp(), now, false);
         if (lastAudioSequence >= 0) {
             int delta = (p.sequence() - lastAudioSequence) & 0xffff;
             if (delta == 0 || delta > 0x8000) {
@@ -297,8 +318,10 @@ public final class WhipSession {
             for (Rtcp.SenderReport sr : Rtcp.senderReports(d, 0, o.length())) {
                 if (sr.ssrc() == videoSsrc) {
                     videoSr = sr;
+                    videoStats.onSenderReport(sr.ntp(), lastHeardMs);
                 } else if (sr.ssrc() == audioSsrc) {
                     audioSr = sr;
+                    audioStats.onSenderReport(sr.ntp(), lastHeardMs);
                 }
             }
         } catch (MalformedPacketException e) {
@@ -373,6 +396,17 @@ public final class WhipSession {
                 sendRtcp(Rtcp.nack(ourSsrc, videoSsrc, nack.subList(from, Math.min(nack.size(), from + 64))));
             }
             metrics.nacks(nack.size());
+        }
+        if (twcc != null && now - lastTwccMs >= TWCC_MS) {
+            lastTwccMs = now;
+            byte[] feedback = twcc.build(ourSsrc, Math.max(0, videoSsrc));
+            if (feedback != null) {
+                sendRtcp(feedback);
+            }
+        }
+        if (now - lastReportMs >= REPORT_MS && (videoStats != null || audioStats != null)) {
+            lastReportMs = now;
+            sendRtcp(ReceiverStats.receiverReport(ourSsrc, now, videoStats, audioStats));
         }
         if (!sawKeyframe) {
             requestKeyframe(now, FIRST_KEYFRAME_PLI_MS);

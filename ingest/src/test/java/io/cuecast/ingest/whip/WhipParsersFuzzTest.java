@@ -63,4 +63,24 @@ class WhipParsersFuzzTest {
             // counted and dropped
         }
     }
+
+    @FuzzTest(maxDuration = "30s")
+    void rtpHeaderExtensionsAndTransportFeedback(byte[] input) {
+        // Any bytes as a decrypted RTP packet: the extension reader returns a 16-bit value or -1,
+        // and whatever sequence numbers it yields make a well-formed feedback packet.
+        TransportFeedback feedback = new TransportFeedback();
+        for (int id = 1; id <= 15; id++) {
+            int v = RtpPacket.extension16(input, input.length, id);
+            if (v < -1 || v > 0xffff) {
+                throw new AssertionError("extension value " + v);
+            }
+            if (v >= 0) {
+                feedback.onPacket(v, id * 1000L);
+            }
+        }
+        byte[] fb = feedback.build(1, 2);
+        if (fb != null && (fb.length % 4 != 0 || 4 * ((((fb[2] & 0xff) << 8) | (fb[3] & 0xff)) + 1) != fb.length)) {
+            throw new AssertionError("feedback length field disagrees with its size");
+        }
+    }
 }
