@@ -97,4 +97,50 @@ final class MediaTools {
     static Result decode(Path file) throws Exception {
         return run(60, List.of("ffmpeg", "-hide_banner", "-v", "error", "-i", file.toString(), "-f", "null", "-"));
     }
+
+    /**
+     * A/V offsets of a file made from {@link WhipClients#FLASH_AND_BEEP}: for each beep after the first
+     * silence, audio start − the nearest flash start, in ms (positive: audio late).
+     */
+    static List<Long> avOffsetsMs(Path file) throws Exception {
+        Result r = run(120, List.of("ffmpeg", "-hide_banner", "-i", file.toString(),
+                "-vf", "signalstats,metadata=print:key=lavfi.signalstats.YAVG:file=-",
+                "-af", "silencedetect=n=-30dB:d=0.05", "-f", "null", "-"));
+        List<Double> flashes = new ArrayList<>();
+        List<Double> beeps = new ArrayList<>();
+        double time = -1;
+        double previousY = 0;
+        for (String line : r.output().lines().toList()) {
+            int at = line.indexOf("pts_time:");
+            if (at >= 0) {
+                time = Double.parseDouble(line.substring(at + 9).trim());
+            } else if (line.startsWith("lavfi.signalstats.YAVG=")) {
+                double y = Double.parseDouble(line.substring(line.indexOf('=') + 1));
+                if (y > 128 && previousY <= 128) {
+                    flashes.add(time);
+                }
+                previousY = y;
+            } else if (line.contains("silence_end:")) {
+                String v = line.substring(line.indexOf("silence_end:") + 12).trim();
+                beeps.add(Double.parseDouble(v.substring(0, v.indexOf(' '))));
+            }
+        }
+        List<Long> offsets = new ArrayList<>();
+        double end = time;
+        for (double beep : beeps) {
+            if (beep > end - 0.2) {
+                continue; // silencedetect closes the last silence at the end of the file: not a beep
+            }
+            double nearest = Double.NaN;
+            for (double f : flashes) {
+                if (Double.isNaN(nearest) || Math.abs(f - beep) < Math.abs(nearest - beep)) {
+                    nearest = f;
+                }
+            }
+            if (!Double.isNaN(nearest) && Math.abs(nearest - beep) < 1.0) {
+                offsets.add(Math.round((beep - nearest) * 1000));
+            }
+        }
+        return offsets;
+    }
 }

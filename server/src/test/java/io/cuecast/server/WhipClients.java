@@ -19,6 +19,22 @@ final class WhipClients {
         return Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
     }
 
+    /** lavfi inputs of a source that flashes white and beeps together for 100 ms every 2 s. */
+    static final List<String> FLASH_AND_BEEP = List.of(
+            "-f", "lavfi", "-i", "color=c=black:s=640x360:r=30,drawbox=c=white:t=fill:enable='lt(mod(t\\,2)\\,0.1)'",
+            "-f", "lavfi", "-i", "aevalsrc='if(lt(mod(t\\,2)\\,0.1)\\,0.5*sin(2*PI*1000*t)\\,0)':s=48000");
+
+    /** FFmpeg publishing {@code seconds} of {@link #FLASH_AND_BEEP} over WHIP. */
+    static Process ffmpegWhipFlashAndBeep(String url, String key, int seconds, Path log) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(ffmpeg8(), "-hide_banner", "-loglevel", "info", "-re"));
+        cmd.addAll(FLASH_AND_BEEP);
+        cmd.addAll(List.of("-t", String.valueOf(seconds), "-c:v", "libx264", "-profile:v", "baseline",
+                "-preset", "veryfast", "-tune", "zerolatency", "-pix_fmt", "yuv420p", "-g", "30", "-bf", "0",
+                "-b:v", "800k", "-c:a", "libopus", "-ar", "48000", "-ac", "2", "-b:a", "64k",
+                "-f", "whip", "-authorization", key, url));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
     /**
      * Starts FFmpeg publishing {@code seconds} of a 640x360 test pattern (keyframe every second) and
      * a 440 Hz tone over WHIP to {@code url} with {@code key} as Bearer token.

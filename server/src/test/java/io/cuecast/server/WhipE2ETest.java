@@ -72,6 +72,37 @@ class WhipE2ETest {
         assertDecodes(id, endedPlaylist(id), out);
     }
 
+    @Test
+    void audioAndVideoStayInSyncThroughOpusToAac() throws Exception {
+        JsonNode stream = server.createStream();
+        String id = stream.get("id").asText();
+        Path log = dir.resolve("ffmpeg-av.log");
+        Process ffmpeg = WhipClients.ffmpegWhipFlashAndBeep(server.whip(id), stream.get("streamKey").asText(), 11, log);
+        try {
+            assertThat(ffmpeg.waitFor(40, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            ffmpeg.destroyForcibly();
+        }
+        Path joined = joinedSource(id, endedPlaylist(id));
+        List<Long> offsets = MediaTools.avOffsetsMs(joined);
+        assertThat(offsets).as("flash/beep pairs found").hasSizeGreaterThanOrEqualTo(3);
+        // The issue's bound: every beep within 40 ms of its flash.
+        assertThat(offsets).as("audio − video, ms").allSatisfy(o -> assertThat(o).isBetween(-40L, 40L));
+    }
+
+    /** The init segment and every media segment of the source rendition, as one file. */
+    private Path joinedSource(String id, String playlist) throws Exception {
+        String init = playlist.lines().filter(l -> l.startsWith("#EXT-X-MAP:")).findFirst().orElseThrow()
+                .replaceAll(".*URI=\"([^\"]+)\".*", "$1");
+        Path file = dir.resolve(id + "-joined.mp4");
+        Files.write(file, TestServer.sendBytes(server.http("/hls/" + id + "/source/" + init)).body());
+        for (String seg : playlist.lines().filter(l -> l.endsWith(".m4s")).toList()) {
+            Files.write(file, TestServer.sendBytes(server.http("/hls/" + id + "/source/" + seg)).body(),
+                    java.nio.file.StandardOpenOption.APPEND);
+        }
+        return file;
+    }
+
     private int segmentCount(String id) throws Exception {
         HttpResponse<String> r = server.get(server.http("/hls/" + id + "/source/index.m3u8"));
         return r.statusCode() != 200 ? 0 : (int) r.body().lines().filter(l -> l.endsWith(".m4s")).count();
