@@ -26,7 +26,8 @@ public record CuecastConfig(String dataDir, String publicHost, int maxLiveStream
      * @param host address the UDP port binds (default {@code 0.0.0.0})
      * @param udpPort the one UDP port every session shares (default 8189; 0 picks a free one, for tests)
      * @param advertisedAddresses addresses put into answers as ICE candidates, for a host behind NAT or
-     *     in a container: public IPs or DNS names (default none: the machine's interface addresses)
+     *     in a container: public IPs or DNS names, each with {@code :port} when the forwarded UDP port
+     *     differs from {@code udpPort} (default none: the machine's interface addresses)
      * @param maxSessions WHIP publishers at once; one more gets 503 (default 50)
      * @param maxBitrateKbps a publisher sending more than this on average over 5 s is disconnected (default 20000)
      * @param handshakeTimeoutMs time from the answer to ICE and DTLS done (default 10000)

@@ -90,6 +90,51 @@ class WhipE2ETest {
         assertThat(offsets).as("audio − video, ms").allSatisfy(o -> assertThat(o).isBetween(-40L, 40L));
     }
 
+    @Test
+    void nackAndRtxRecoverTwoPercentLossAndReordering() throws Exception {
+        server.close();
+        try (LossyUdpRelay relay = new LossyUdpRelay(0.02, 40, 120)) {
+            int udpPort;
+            try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+                udpPort = probe.getLocalPort();
+            }
+            // The answer points the client at the relay; the relay forwards to the server's port.
+            server = new TestServer(dir.resolve("data-loss"), Map.of("CUECAST_HLS_WINDOW_SEGMENTS", "20",
+                    "CUECAST_WEBRTC_UDP_PORT", String.valueOf(udpPort),
+                    "CUECAST_WEBRTC_ADVERTISED_ADDRESSES", "[127.0.0.1:" + relay.port() + "]"));
+            relay.forwardTo(udpPort);
+            JsonNode stream = server.createStream();
+            String id = stream.get("id").asText();
+            Path log = dir.resolve("ffmpeg-loss.log");
+            Process ffmpeg = WhipClients.ffmpegWhip(server.whip(id), stream.get("streamKey").asText(), 10, false, log);
+            try {
+                assertThat(ffmpeg.waitFor(40, TimeUnit.SECONDS)).isTrue();
+            } finally {
+                ffmpeg.destroyForcibly();
+            }
+            String playlist = endedPlaylist(id);
+            Path joined = joinedSource(id, playlist);
+            MediaTools.Result frames = MediaTools.run(60, List.of("ffprobe", "-v", "error", "-select_streams", "v:0",
+                    "-count_frames", "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", joined.toString()));
+            int decoded = Integer.parseInt(frames.output().trim());
+            System.out.printf("WHIP under loss: %d of 300 frames decoded; relay dropped %d and reordered %d of %d RTP"
+                    + " packets; %.0f NACKed%n", decoded, relay.rtpDropped.get(), relay.rtpReordered.get(),
+                    relay.rtpForwarded.get() + relay.rtpDropped.get(), metric("cuecast_whip_nack_sent_total"));
+            assertThat(relay.rtpDropped.get()).as("the relay lost packets").isGreaterThan(10);
+            assertThat(relay.rtpReordered.get()).as("and reordered some").isGreaterThan(10);
+            // 10 s at 30 fps = 300 frames sent; at least 99 % of them arrive whole and decode.
+            assertThat(decoded).as("frames in the HLS output").isGreaterThanOrEqualTo(297);
+            assertThat(metric("cuecast_whip_nack_sent_total")).as("NACKs sent").isGreaterThan(0);
+            assertThat(MediaTools.decode(joined).output()).as("decodes without an error").isEmpty();
+        }
+    }
+
+    private double metric(String series) throws Exception {
+        String body = server.get(server.admin("/metrics")).body();
+        return body.lines().filter(l -> l.startsWith(series + " "))
+                .map(l -> Double.parseDouble(l.substring(series.length() + 1))).findFirst().orElse(0.0);
+    }
+
     /** The init segment and every media segment of the source rendition, as one file. */
     private Path joinedSource(String id, String playlist) throws Exception {
         String init = playlist.lines().filter(l -> l.startsWith("#EXT-X-MAP:")).findFirst().orElseThrow()

@@ -21,17 +21,31 @@ public final class IceCandidates {
     }
 
     /**
-     * @param advertised {@code webrtc.advertisedAddresses}: IPs or DNS names (resolved now)
+     * @param advertised {@code webrtc.advertisedAddresses}: IPs or DNS names (resolved now), each
+     *     optionally with {@code :port} when a NAT or container maps the UDP port to another one
      * @param bindHost {@code webrtc.host}
      * @param port the bound UDP port
      */
     public static List<InetSocketAddress> of(List<String> advertised, String bindHost, int port) {
         List<InetSocketAddress> out = new ArrayList<>();
         if (!advertised.isEmpty()) {
-            for (String a : advertised) {
+            for (String entry : advertised) {
+                String a = entry;
+                int p = port;
+                int colon = entry.lastIndexOf(':');
+                // host:port, [v6]:port; a bare IPv6 address has several colons and no port
+                if (colon > 0 && (entry.indexOf(':') == colon || entry.startsWith("["))
+                        && entry.substring(colon + 1).matches("\\d{1,5}")) {
+                    a = entry.substring(0, colon);
+                    p = Integer.parseInt(entry.substring(colon + 1));
+                }
+                a = a.startsWith("[") && a.endsWith("]") ? a.substring(1, a.length() - 1) : a;
+                if (p < 1 || p > 65535) {
+                    throw new IllegalArgumentException("webrtc.advertisedAddresses: '" + entry + "' has no valid port");
+                }
                 try {
                     for (InetAddress ip : InetAddress.getAllByName(a)) {
-                        out.add(new InetSocketAddress(ip, port));
+                        out.add(new InetSocketAddress(ip, p));
                     }
                 } catch (UnknownHostException e) {
                     throw new IllegalArgumentException("webrtc.advertisedAddresses: '" + a + "' does not resolve", e);
