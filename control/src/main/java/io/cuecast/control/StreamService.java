@@ -207,6 +207,7 @@ public final class StreamService {
         StreamStats s = h.stats();
         return new StreamView.Ingest(s.since().toString(), s.videoCodec(), s.audioCodec(), s.width(), s.height(),
                 Math.round(s.frameRate() * 1000) / 1000.0, s.bitrate() / 1000, s.keyframeIntervalMs(), s.bytes(),
-                s.videoFrames(), s.audioFrames(), h.droppedPackets(), s.encoder(), h.publisher().remoteAddress());
+                s.videoFrames(), s.audioFrames(), h.droppedPackets(), s.encoder(), h.publisher().remoteAddress(),
+                h.publisher().description(), h.publisher().transport());
     }
 }

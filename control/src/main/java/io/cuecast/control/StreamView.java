@@ -62,8 +62,12 @@ public record StreamView(String id, String name, String streamKey, String rtmpSe
      * @param droppedPackets packets readers dropped because they were too slow
      * @param encoder the encoder name from onMetaData
      * @param remoteAddress the publisher's address
+     * @param protocol how it publishes: {@code rtmp} or {@code whip}
+     * @param transport the protocol's own figures (WHIP: selected candidate pair, DTLS role, packets
+     *     lost and recovered, NACKs and PLIs sent, the A/V correction applied); empty for RTMP
      */
     public record Ingest(String since, String videoCodec, String audioCodec, int width, int height, double fps,
                          long bitrateKbps, long keyframeIntervalMs, long bytes, long videoFrames, long audioFrames,
-                         long droppedPackets, String encoder, String remoteAddress) {}
+                         long droppedPackets, String encoder, String remoteAddress, String protocol,
+                         java.util.Map<String, Object> transport) {}
 }

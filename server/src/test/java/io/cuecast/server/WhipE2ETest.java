@@ -45,6 +45,16 @@ class WhipE2ETest {
         try {
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
                     .until(() -> server.get(server.http("/hls/" + id + "/source/index.m3u8")).statusCode() == 200);
+            // The admin API shows the WHIP transport of the live stream.
+            JsonNode ingest = server.stream(id).get("ingest");
+            assertThat(ingest.get("protocol").asText()).isEqualTo("whip");
+            JsonNode transport = ingest.get("transport");
+            assertThat(transport.get("dtlsRole").asText()).as("FFmpeg offers passive").isEqualTo("client");
+            assertThat(transport.get("selectedCandidatePair").get("remote").asText()).startsWith("127.0.0.1:");
+            assertThat(transport.get("selectedCandidatePair").get("local").asText())
+                    .isEqualTo("127.0.0.1:" + server.server.webrtcPort());
+            assertThat(transport.get("packets").asLong()).isPositive();
+            assertThat(ingest.get("videoCodec").asText()).startsWith("avc1.42");
             assertThat(ffmpeg.waitFor(30, TimeUnit.SECONDS)).as("ffmpeg ends").isTrue();
         } finally {
             ffmpeg.destroyForcibly();

@@ -1,5 +1,6 @@
 package io.cuecast.core.hub;
 
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
@@ -22,6 +23,15 @@ public interface Publisher {
 
     /** The remote address of the publishing peer, empty for in-process publishers. */
     String remoteAddress();
+
+    /**
+     * What the admin API shows of the publisher's transport beyond the stream's own stats (WHIP: the
+     * selected candidate pair, loss, NACK and PLI counts); empty when there is nothing more. Called
+     * from any thread: a snapshot, possibly a moment old.
+     */
+    default Map<String, Object> transport() {
+        return Map.of();
+    }
 
     /** A publisher from its parts. */
     static Publisher of(String description, String remoteAddress, Executor executor, Consumer<String> close) {

@@ -214,12 +214,6 @@ public final class WhipService {
         return s != null && s.streamId().equals(streamId) && !s.isClosed();
     }
 
-    /** Live sessions, for the admin API. */
-    public List<WhipSession.Status> sessions() {
-        sessions.values().removeIf(WhipSession::isClosed);
-        return sessions.values().stream().map(WhipSession::status).toList();
-    }
-
     /** Sessions open now (those ended are forgotten as they end). */
     int open() {
         sessions.values().removeIf(WhipSession::isClosed);

@@ -6,7 +6,9 @@ import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import io.cuecast.core.media.AudioConverter;
 import java.util.concurrent.ThreadLocalRandom;
@@ -84,6 +86,8 @@ public final class WhipSession {
     private long packets;
     private long bytes;
     private String closeReason;
+    private long nacksSent;
+    private long plisSent;
 
     WhipSession(String resourceId, String streamId, SdpOffer offer, WhipSessionSpec spec, String localUfrag,
                 String localPwd, EventLoop loop, WhipUdpServer udp, WhipMetrics metrics) {
@@ -120,7 +124,54 @@ public final class WhipSession {
 
     /** The hub's view of this publisher (its thread is the UDP loop). */
     Publisher publisher(String remoteAddress) {
-        return Publisher.of("whip", remoteAddress, loop, reason -> loop.execute(() -> close("taken_over", reason)));
+        Publisher base = Publisher.of("whip", remoteAddress, loop,
+                reason -> loop.execute(() -> close("taken_over", reason)));
+        return new Publisher() {
+            @Override
+            public java.util.concurrent.Executor executor() {
+                return base.executor();
+            }
+
+            @Override
+            public void close(String reason) {
+                base.close(reason);
+            }
+
+            @Override
+            public String description() {
+                return base.description();
+            }
+
+            @Override
+            public String remoteAddress() {
+                return base.remoteAddress();
+            }
+
+            @Override
+            public Map<String, Object> transport() {
+                return transportStatus();
+            }
+        };
+    }
+
+    /** The figures the admin API shows; read from other threads, so a snapshot of plain fields. */
+    private Map<String, Object> transportStatus() {
+        InetSocketAddress r = ice.nominated();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("resourceId", resourceId);
+        m.put("state", closed ? "closed" : srtp == null ? "connecting" : sawKeyframe ? "live" : "waiting_for_keyframe");
+        m.put("selectedCandidatePair", Map.of("local", udp.localAddress(),
+                "remote", r == null ? "" : r.getAddress().getHostAddress() + ":" + r.getPort()));
+        m.put("dtlsRole", dtls == null ? "" : dtls.isClient() ? "client" : "server");
+        m.put("connectMs", connectedMs);
+        m.put("packets", packets);
+        m.put("packetsLost", reorder.lost());
+        m.put("framesDropped", depacketizer.droppedFrames());
+        m.put("nackSent", nacksSent);
+        m.put("pliSent", plisSent);
+        m.put("transportCc", twcc != null);
+        m.put("avCorrectionMs", avCorrectionMs == Long.MIN_VALUE ? 0 : avCorrectionMs);
+        return m;
     }
 
     /** Gives the session its claimed stream and DTLS endpoint; the loop's or the creator's thread, before any packet. */
@@ -396,6 +447,7 @@ public final class WhipSession {
                 sendRtcp(Rtcp.nack(ourSsrc, videoSsrc, nack.subList(from, Math.min(nack.size(), from + 64))));
             }
             metrics.nacks(nack.size());
+            nacksSent += nack.size();
         }
         if (twcc != null && now - lastTwccMs >= TWCC_MS) {
             lastTwccMs = now;
@@ -423,6 +475,7 @@ public final class WhipSession {
         lastPliMs = now;
         sendRtcp(Rtcp.pli(ourSsrc, videoSsrc));
         metrics.pli();
+        plisSent++;
     }
 
     private void sendRtcp(byte[] plain) {
@@ -495,21 +548,6 @@ public final class WhipSession {
     String closeReason() {
         return closeReason;
     }
-
-    /** What the admin API shows of a live session. */
-    public Status status() {
-        InetSocketAddress r = ice.nominated();
-        return new Status(resourceId, streamId, r == null ? "" : r.getAddress().getHostAddress() + ":" + r.getPort(),
-                srtp == null ? "connecting" : sawKeyframe ? "live" : "waiting_for_keyframe",
-                packets, reorder.lost(), depacketizer.droppedFrames());
-    }
-
-    /**
-     * @param remote the client's nominated address and port (the selected candidate pair's far end)
-     * @param state connecting, waiting_for_keyframe or live
-     */
-    public record Status(String resourceId, String streamId, String remote, String state, long packets,
-                         long packetsLost, long framesDropped) {}
 
     EventLoop loop() {
         return loop;

@@ -60,6 +60,12 @@ public final class WhipUdpServer implements AutoCloseable {
         return ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
+    /** The bound address, {@code host:port}. */
+    String localAddress() {
+        InetSocketAddress a = (InetSocketAddress) channel.localAddress();
+        return a.getAddress().getHostAddress() + ":" + a.getPort();
+    }
+
     /** The loop every session runs on. */
     EventLoop loop() {
         return channel.eventLoop();
