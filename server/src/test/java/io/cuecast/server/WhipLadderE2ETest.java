@@ -1,0 +1,107 @@
+package io.cuecast.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+/**
+ * Everything downstream of the hub treats a WHIP stream as an RTMP one: the ladder transcodes it,
+ * a cue posted during the publish reaches every rendition, hls.js plays it, every segment of every
+ * rendition decodes with H.264 and AAC.
+ */
+class WhipLadderE2ETest {
+    @TempDir
+    Path dir;
+    TestServer server;
+    ChromeDriver browser;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new TestServer(dir.resolve("data"), Map.of("CUECAST_LADDER_ENABLED", "true",
+                "CUECAST_HLS_WINDOW_SEGMENTS", "30"));
+    }
+
+    @AfterEach
+    void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        server.close();
+    }
+
+    @Test
+    void aWhipStreamGetsTheLadderCuesInEveryRenditionAndPlaysInHlsJs() throws Exception {
+        JsonNode stream = server.createStream();
+        String id = stream.get("id").asText();
+        Process ffmpeg = WhipClients.ffmpegWhip(server.whip(id), stream.get("streamKey").asText(), 16, true,
+                dir.resolve("ffmpeg.log"));
+        String cueId;
+        try {
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() ->
+                    server.get(server.http("/hls/" + id + "/240p/index.m3u8")).body().contains("-1.m4s"));
+            HttpResponse<String> cue = server.api("POST", "/api/v1/streams/" + id + "/cues", CuesE2ETest.SHOW);
+            assertThat(cue.statusCode()).as(cue.body()).isEqualTo(201);
+            cueId = TestServer.JSON.readTree(cue.body()).get("id").asText();
+
+            browser = Browsers.chromium(dir);
+            browser.get(server.http("/watch/" + id));
+            JavascriptExecutor js = browser;
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    Boolean.TRUE.equals(js.executeScript("return window.cuecast.playing")));
+            double t0 = ((Number) js.executeScript("return document.getElementById('video').currentTime")).doubleValue();
+            await().atMost(Duration.ofSeconds(10)).until(() -> ((Number) js.executeScript(
+                    "return document.getElementById('video').currentTime")).doubleValue() > t0 + 2);
+            assertThat(((Number) js.executeScript("return window.cuecast.fatalErrors")).longValue()).isZero();
+            assertThat(ffmpeg.waitFor(40, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            ffmpeg.destroyForcibly();
+        }
+        String master = server.get(server.http("/hls/" + id + "/master.m3u8")).body();
+        List<String> renditions = new ArrayList<>();
+        master.lines().filter(l -> l.endsWith("/index.m3u8")).forEach(l -> renditions.add(l.substring(0, l.indexOf('/'))));
+        assertThat(renditions).contains("source", "240p");
+        for (String r : renditions) {
+            String playlist = ended(id, r);
+            assertThat(playlist).as("the cue in rendition " + r).contains("#EXT-X-DATERANGE:ID=\"" + cueId + "\"");
+            String init = playlist.lines().filter(l -> l.startsWith("#EXT-X-MAP:")).findFirst().orElseThrow()
+                    .replaceAll(".*URI=\"([^\"]+)\".*", "$1");
+            byte[] initBytes = TestServer.sendBytes(server.http("/hls/" + id + "/" + r + "/" + init)).body();
+            List<String> segments = playlist.lines().filter(l -> l.endsWith(".m4s")).toList();
+            assertThat(segments).hasSizeGreaterThanOrEqualTo(5);
+            for (int i = 0; i < segments.size(); i++) {
+                Path file = dir.resolve(r + "-" + i + ".mp4");
+                Files.write(file, initBytes);
+                Files.write(file, TestServer.sendBytes(server.http("/hls/" + id + "/" + r + "/" + segments.get(i))).body(),
+                        java.nio.file.StandardOpenOption.APPEND);
+                List<String> probed = MediaTools.probeStreams(file.toString());
+                assertThat(probed).as(r + " segment " + i).anyMatch(l -> l.startsWith("h264,video,")).contains("aac,audio");
+                assertThat(MediaTools.decode(file).output()).as(r + " segment " + i + " decodes").isEmpty();
+            }
+        }
+    }
+
+    private String ended(String id, String rendition) {
+        String[] text = new String[1];
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            HttpResponse<String> r = server.get(server.http("/hls/" + id + "/" + rendition + "/index.m3u8"));
+            text[0] = r.body();
+            return r.statusCode() == 200 && r.body().contains("#EXT-X-ENDLIST");
+        });
+        return text[0];
+    }
+}
