@@ -26,6 +26,10 @@
   let statsTimer = null;
   let lastBytes = 0;
   let lastTime = 0;
+  // When the last connection attempt sent its offer, got its answer and connected (performance.now()),
+  // for scripts/bench/whip.
+  const timings = { offer: 0, answer: 0, connected: 0 };
+  window.cuecastGoLive = { timings };
 
   ui.key.value = sessionStorage.getItem('cuecast.key.' + streamId) || '';
 
@@ -102,6 +106,9 @@
     const offer = await pc.createOffer();
     await pc.setLocalDescription(offer);
     // The server is ICE-lite: it needs none of our candidates, so the offer goes out at once.
+    timings.offer = performance.now();
+    timings.answer = 0;
+    timings.connected = 0;
     const response = await fetch(endpoint, {
       method: 'POST',
       headers: { 'Content-Type': 'application/sdp', Authorization: 'Bearer ' + ui.key.value.trim() },
@@ -114,6 +121,7 @@
       error.fatal = response.status === 401 || response.status === 422 || response.status === 400;
       throw error;
     }
+    timings.answer = performance.now();
     resource = new URL(response.headers.get('Location'), location.href).href;
     await pc.setRemoteDescription({ type: 'answer', sdp: await response.text() });
   }
@@ -122,6 +130,7 @@
     if (!pc) return;
     const s = pc.connectionState;
     if (s === 'connected') {
+      timings.connected = performance.now();
       attempt = 0;
       setState('Live', 'live');
       say('You are live. Viewers watch at /watch/' + streamId, true);

@@ -64,6 +64,12 @@ public final class DtlsEndpoint {
     /** Path MTU we assume (RFC 8261-style 1200 for UDP through tunnels and VPNs: Janus's default). */
     static final int SEND_LIMIT = 1200;
     static final int RECEIVE_LIMIT = 1500;
+    /**
+     * First retransmission of a flight (RFC 6347 §4.2.4.1 suggests 1 s). A peer that was not yet
+     * listening when our first flight left (FFmpeg enters DTLS only after its ICE check is
+     * answered) gets it again this soon; it doubles from there. libwebrtc starts at 50 ms.
+     */
+    static final int RESEND_MS = 100;
     /** Datagrams waiting for the handshake thread; a client sends at most a few flights of a few. */
     private static final int QUEUE = 64;
 
@@ -262,6 +268,11 @@ public final class DtlsEndpoint {
         }
 
         @Override
+        public int getHandshakeResendTimeMillis() {
+            return RESEND_MS;
+        }
+
+        @Override
         protected TlsCredentialedSigner getECDSASignerCredentials() throws IOException {
             return signer((BcTlsCrypto) getCrypto(), context);
         }
@@ -331,6 +342,11 @@ public final class DtlsEndpoint {
         @Override
         public int getHandshakeTimeoutMillis() {
             return handshakeTimeoutMs;
+        }
+
+        @Override
+        public int getHandshakeResendTimeMillis() {
+            return RESEND_MS;
         }
 
         @Override

@@ -76,7 +76,6 @@ public final class WhipSession {
     private boolean sawKeyframe;
     private long lastHeardMs;
     private long lastPliMs = Long.MIN_VALUE;
-    private long lastPeriodicPliMs;
     private long droppedReported;
     private long lostReported;
     private long windowStartMs;
@@ -87,6 +86,8 @@ public final class WhipSession {
     private long bytes;
     private String closeReason;
     private long nacksSent;
+    private long firstKeyframeMs = -1;
+    private long lastKeyframeMs = -1;
     private long plisSent;
 
     WhipSession(String resourceId, String streamId, SdpOffer offer, WhipSessionSpec spec, String localUfrag,
@@ -164,6 +165,7 @@ public final class WhipSession {
                 "remote", r == null ? "" : r.getAddress().getHostAddress() + ":" + r.getPort()));
         m.put("dtlsRole", dtls == null ? "" : dtls.isClient() ? "client" : "server");
         m.put("connectMs", connectedMs);
+        m.put("firstKeyframeMs", firstKeyframeMs);
         m.put("packets", packets);
         m.put("packetsLost", reorder.lost());
         m.put("framesDropped", depacketizer.droppedFrames());
@@ -338,7 +340,11 @@ public final class WhipSession {
         for (RtpPacket p : inOrder) {
             for (H264Depacketizer.AccessUnit au : depacketizer.push(p)) {
                 if (au.keyframe()) {
-                    sawKeyframe = true;
+                    lastKeyframeMs = nowMs();
+                    if (!sawKeyframe) {
+                        sawKeyframe = true;
+                        firstKeyframeMs = lastKeyframeMs;
+                    }
                 }
                 ingest.onVideo(au, videoClock.toMs(au.rtpTimestamp(), now));
             }
@@ -462,9 +468,10 @@ public final class WhipSession {
         }
         if (!sawKeyframe) {
             requestKeyframe(now, FIRST_KEYFRAME_PLI_MS);
-        } else if (spec.keyframeRequestMs() > 0 && now - lastPeriodicPliMs >= spec.keyframeRequestMs()) {
-            lastPeriodicPliMs = now;
-            requestKeyframe(now, 0);
+        } else if (spec.keyframeRequestMs() > 0 && now - lastKeyframeMs >= spec.keyframeRequestMs()) {
+            // Asked for when the segment is due, so the keyframe lands just after the segment target
+            // and cuts it there; again every 500 ms until one comes (OBS and FFmpeg never answer).
+            requestKeyframe(now, FIRST_KEYFRAME_PLI_MS);
         }
     }
 
