@@ -69,11 +69,27 @@ class GoLivePageE2ETest {
         });
         Files.createDirectories(SCREENSHOT.getParent());
         Files.write(SCREENSHOT, chromium.getScreenshotAs(OutputType.BYTES));
+        HttpResponse<String> cue = server.api("POST", "/api/v1/streams/" + id + "/cues", CuesE2ETest.SHOW);
+        assertThat(cue.statusCode()).as(cue.body()).isEqualTo(201);
+        String cueId = TestServer.JSON.readTree(cue.body()).get("id").asText();
+        // A viewer in another tab plays the stream in hls.js while the host's tab keeps publishing.
+        String host = chromium.getWindowHandle();
+        chromium.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
+        chromium.get(server.http("/watch/" + id));
+        await().atMost(Duration.ofSeconds(15)).until(() ->
+                Boolean.TRUE.equals(js.executeScript("return window.cuecast.playing")));
+        double t0 = ((Number) js.executeScript("return document.getElementById('video').currentTime")).doubleValue();
+        await().atMost(Duration.ofSeconds(8)).until(() -> ((Number) js.executeScript(
+                "return document.getElementById('video').currentTime")).doubleValue() > t0 + 1.5);
+        assertThat(((Number) js.executeScript("return window.cuecast.fatalErrors")).longValue()).isZero();
+        chromium.close();
+        chromium.switchTo().window(host);
 
         chromium.findElement(By.id("end")).click();
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> "idle".equals(js.executeScript("return document.body.dataset.state")));
         String playlist = endedPlaylist(id);
+        assertThat(playlist).contains("#EXT-X-DATERANGE:ID=\"" + cueId + "\"");
         List<String> segments = playlist.lines().filter(l -> l.endsWith(".m4s")).toList();
         assertThat(segments).hasSizeGreaterThanOrEqualTo(3);
         String init = playlist.lines().filter(l -> l.startsWith("#EXT-X-MAP:")).findFirst().orElseThrow()
@@ -87,7 +103,11 @@ class GoLivePageE2ETest {
             List<String> probed = MediaTools.probeStreams(file.toString());
             assertThat(probed).as("segment %d", i).anyMatch(l -> l.startsWith("h264,video,"));
             assertThat(probed).as("segment %d", i).contains("aac,audio");
-            assertThat(MediaTools.decode(file).output()).as("segment %d decodes cleanly", i).isEmpty();
+            String errors = MediaTools.decode(file).output();
+            if (!errors.isEmpty()) {
+                Files.copy(file, Path.of("target", "golive-failed-segment.mp4"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            assertThat(errors).as("segment %d decodes cleanly", i).isEmpty();
         }
     }
 

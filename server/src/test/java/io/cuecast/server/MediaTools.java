@@ -95,7 +95,11 @@ final class MediaTools {
 
     /** Decodes a file completely; returns ffmpeg's error output (empty when it decoded cleanly). */
     static Result decode(Path file) throws Exception {
-        return run(60, List.of("ffmpeg", "-hide_banner", "-v", "error", "-i", file.toString(), "-f", "null", "-"));
+        // Frames keep their own times, in the file's time base. WebRTC video has a variable frame rate
+        // (a browser tab in the background captures in bursts); a 1/fps encoder time base would round
+        // two frames 38 ms apart at 20 fps onto one tick and report "non monotonically increasing dts".
+        return run(60, List.of("ffmpeg", "-hide_banner", "-v", "error", "-i", file.toString(), "-fps_mode", "passthrough",
+                "-enc_time_base", "-1", "-f", "null", "-"));
     }
 
     /**

@@ -70,16 +70,37 @@ class WhipE2ETest {
         String id = stream.get("id").asText();
         String key = stream.get("streamKey").asText();
         Path log = dir.resolve("gst-whip.log");
-        Process client = WhipClients.gstreamerWhip(server.whip(id), key, 8, true, log);
+        Process client = WhipClients.gstreamerWhip(server.whip(id), key, 14, true, log);
+        String cueId;
+        org.openqa.selenium.chrome.ChromeDriver browser = null;
         try {
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> segmentCount(id) >= 1);
+            // A cue posted during the publish, and a viewer in hls.js.
+            HttpResponse<String> cue = server.api("POST", "/api/v1/streams/" + id + "/cues", CuesE2ETest.SHOW);
+            assertThat(cue.statusCode()).as(cue.body()).isEqualTo(201);
+            cueId = TestServer.JSON.readTree(cue.body()).get("id").asText();
+            browser = Browsers.chromium(dir);
+            browser.get(server.http("/watch/" + id));
+            org.openqa.selenium.JavascriptExecutor js = browser;
+            await().atMost(Duration.ofSeconds(15)).until(() ->
+                    Boolean.TRUE.equals(js.executeScript("return window.cuecast.playing")));
+            double t0 = ((Number) js.executeScript("return document.getElementById('video').currentTime")).doubleValue();
+            await().atMost(Duration.ofSeconds(8)).until(() -> ((Number) js.executeScript(
+                    "return document.getElementById('video').currentTime")).doubleValue() > t0 + 1.5);
+            assertThat(((Number) js.executeScript("return window.cuecast.fatalErrors")).longValue()).isZero();
             assertThat(client.waitFor(40, TimeUnit.SECONDS)).as("the client ends after DELETE").isTrue();
         } finally {
+            if (browser != null) {
+                browser.quit();
+            }
             client.destroyForcibly();
         }
         String out = Files.readString(log);
         assertThat(client.exitValue()).as(out).isZero();
         assertThat(out).contains("connection connected", "DELETE done");
-        assertDecodes(id, endedPlaylist(id), out);
+        String playlist = endedPlaylist(id);
+        assertThat(playlist).contains("#EXT-X-DATERANGE:ID=\"" + cueId + "\"");
+        assertDecodes(id, playlist, out);
     }
 
     @Test
