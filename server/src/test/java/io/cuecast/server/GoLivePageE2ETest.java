@@ -127,6 +127,55 @@ class GoLivePageE2ETest {
         assertThat(server.get(server.http("/golive/nosuchstream")).statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void pictureAndSoundFromTheBrowserStayInSync() throws Exception {
+        // Chromium's fake camera and microphone play generated files: a white flash and a 1 kHz beep,
+        // together, every 2 s. Files of 30 s, longer than the test: each loop wrap of Chromium's two
+        // fake devices shifted them about 28 ms apart (seen with 4 s files), which is the source
+        // drifting, not us.
+        chromium.quit();
+        Path y4m = dir.resolve("flash.y4m");
+        Path wav = dir.resolve("beep.wav");
+        List<String> video = new java.util.ArrayList<>(List.of("ffmpeg", "-hide_banner", "-v", "error", "-y"));
+        video.addAll(WhipClients.FLASH_AND_BEEP.subList(0, 4));
+        video.addAll(List.of("-t", "30", "-vf", "scale=320:180", "-pix_fmt", "yuv420p", y4m.toString()));
+        assertThat(MediaTools.run(60, video).exit()).isZero();
+        List<String> audio = new java.util.ArrayList<>(List.of("ffmpeg", "-hide_banner", "-v", "error", "-y"));
+        audio.addAll(WhipClients.FLASH_AND_BEEP.subList(4, 8));
+        audio.addAll(List.of("-t", "30", "-ac", "1", "-c:a", "pcm_s16le", wav.toString()));
+        assertThat(MediaTools.run(60, audio).exit()).isZero();
+        chromium = Browsers.chromium(dir, List.of("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                "--use-file-for-fake-video-capture=" + y4m, "--use-file-for-fake-audio-capture=" + wav));
+        JsonNode stream = server.createStream();
+        String id = stream.get("id").asText();
+        chromium.get(server.http("/golive/" + id));
+        JavascriptExecutor js = chromium;
+        await().atMost(Duration.ofSeconds(15)).until(() ->
+                ((Number) js.executeScript("return document.getElementById('preview').videoWidth")).intValue() > 0);
+        // "Music": no echo cancelling, noise suppression or gain control to eat the beep.
+        js.executeScript("const s = document.getElementById('sound'); s.value = 'music'; s.dispatchEvent(new Event('change'));");
+        Thread.sleep(500);
+        chromium.findElement(By.id("key")).sendKeys(stream.get("streamKey").asText());
+        chromium.findElement(By.id("go")).click();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(() -> "live".equals(js.executeScript("return document.body.dataset.state")));
+        Thread.sleep(11_000);
+        chromium.findElement(By.id("end")).click();
+        String playlist = endedPlaylist(id);
+        String init = playlist.lines().filter(l -> l.startsWith("#EXT-X-MAP:")).findFirst().orElseThrow()
+                .replaceAll(".*URI=\"([^\"]+)\".*", "$1");
+        Path joined = dir.resolve("joined.mp4");
+        Files.write(joined, TestServer.sendBytes(server.http("/hls/" + id + "/source/" + init)).body());
+        for (String seg : playlist.lines().filter(l -> l.endsWith(".m4s")).toList()) {
+            Files.write(joined, TestServer.sendBytes(server.http("/hls/" + id + "/source/" + seg)).body(),
+                    java.nio.file.StandardOpenOption.APPEND);
+        }
+        List<Long> offsets = MediaTools.avOffsetsMs(joined);
+        System.out.println("Chromium WHIP A/V offsets (audio - video, ms): " + offsets);
+        assertThat(offsets).as("flash/beep pairs found").hasSizeGreaterThanOrEqualTo(3);
+        assertThat(offsets).as("audio − video, ms").allSatisfy(o -> assertThat(o).isBetween(-40L, 40L));
+    }
+
     private int segmentCount(String id) throws Exception {
         HttpResponse<String> r = server.get(server.http("/hls/" + id + "/source/index.m3u8"));
         return r.statusCode() != 200 ? 0 : (int) r.body().lines().filter(l -> l.endsWith(".m4s")).count();

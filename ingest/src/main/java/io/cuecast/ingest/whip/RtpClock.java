@@ -71,6 +71,14 @@ public final class RtpClock {
         return correction;
     }
 
+    /**
+     * Moves this track's later times by {@code ms} (positive: later). Used to apply an alignment
+     * to the other track when this one can only move forward without a visible jump.
+     */
+    public void shift(long ms) {
+        anchorMs += ms;
+    }
+
     private long extend(long rtp32) {
         if (first == Long.MIN_VALUE) {
             return rtp32;

@@ -389,8 +389,16 @@ public final class WhipSession {
             // RFC 3550 §6.4.1: the two reports put both clocks on the sender's NTP time; once.
             long c = audioClock.alignTo(videoClock, audioSr, videoSr);
             avCorrectionMs = c == 0 ? Long.MIN_VALUE : c;
+            if (c < 0) {
+                // Audio should be earlier. AAC leaves as a gapless run (the converter and the
+                // packager keep its samples contiguous), so moving it back would be swallowed: the
+                // video moves later instead, which one longer frame absorbs. Audio moving later
+                // is a gap the converter fills with silence.
+                audioClock.shift(-c);
+                videoClock.shift(-c);
+            }
             if (c != 0) {
-                log.info("stream {}: audio moved {} ms to match the sender's reports", streamId, c);
+                log.info("stream {}: audio moved {} ms against video to match the sender's reports", streamId, c);
             }
         }
     }
