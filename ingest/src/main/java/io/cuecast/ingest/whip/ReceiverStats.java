@@ -33,7 +33,7 @@ final class ReceiverStats {
 
     /** A packet of this SSRC arrived (an original or a recovered retransmission). */
     void onPacket(int seq16, long rtpTimestamp, long arrivalMs, boolean retransmission) {
-        long seq = extend(seq16);
+        long seq = SequenceNumbers.extend(highest, seq16);
         if (base < 0) {
             base = seq;
         }
@@ -77,19 +77,6 @@ final class ReceiverStats {
                 .putInt((int) lastSrMiddle)
                 .putInt((int) dlsr);
         return true;
-    }
-
-    private long extend(int seq16) {
-        if (highest < 0) {
-            return seq16;
-        }
-        long candidate = (highest & ~0xffffL) | seq16;
-        if (candidate < highest - 0x8000) {
-            candidate += 0x10000;
-        } else if (candidate > highest + 0x8000) {
-            candidate -= 0x10000;
-        }
-        return candidate;
     }
 
     /** A receiver report (RFC 3550 §6.4.2, PT 201) from {@code senderSsrc} with a block per known SSRC. */

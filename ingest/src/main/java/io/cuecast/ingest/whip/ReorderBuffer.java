@@ -40,7 +40,7 @@ public final class ReorderBuffer {
 
     /** Takes a packet; returns those now in order (possibly none, possibly several). */
     public List<RtpPacket> push(RtpPacket p, long nowMs) {
-        long seq = extend(p.sequence());
+        long seq = SequenceNumbers.extend(highest, p.sequence());
         List<RtpPacket> out = new ArrayList<>();
         if (next < 0) {
             next = seq;
@@ -99,20 +99,5 @@ public final class ReorderBuffer {
             out.add(held.pollFirstEntry().getValue());
             next++;
         }
-    }
-
-    /** RFC 3550 §A.1: the 16-bit number closest to the highest seen, as a 64-bit count. */
-    private long extend(int seq16) {
-        if (highest < 0) {
-            return seq16;
-        }
-        long base = highest & ~0xffffL;
-        long candidate = base | seq16;
-        if (candidate < highest - 0x8000) {
-            candidate += 0x10000;
-        } else if (candidate > highest + 0x8000) {
-            candidate -= 0x10000;
-        }
-        return candidate;
     }
 }

@@ -28,7 +28,7 @@ final class TransportFeedback {
 
     /** A packet with transport-wide sequence number {@code seq16} arrived at {@code arrivalUs}. */
     void onPacket(int seq16, long arrivalUs) {
-        long seq = extend(seq16);
+        long seq = SequenceNumbers.extend(highest, seq16);
         if (nextBase >= 0 && seq < nextBase) {
             return; // already reported as lost; a late arrival is not reported twice
         }
@@ -95,18 +95,5 @@ final class TransportFeedback {
         nextBase = base + count;
         arrivals.headMap(nextBase).clear();
         return b.array();
-    }
-
-    private long extend(int seq16) {
-        if (highest < 0) {
-            return seq16;
-        }
-        long candidate = (highest & ~0xffffL) | seq16;
-        if (candidate < highest - 0x8000) {
-            candidate += 0x10000;
-        } else if (candidate > highest + 0x8000) {
-            candidate -= 0x10000;
-        }
-        return candidate;
     }
 }
