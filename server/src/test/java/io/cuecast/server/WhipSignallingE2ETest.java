@@ -216,7 +216,7 @@ class WhipSignallingE2ETest {
     }
 
     @Test
-    void dtlsWithTheOfferedCertificateConnects() throws Exception {
+    void dtlsWithTheOfferedCertificateConnectsAndGarbageFromThePeerIsDroppedNotFatal() throws Exception {
         JsonNode a = server.createStream();
         DtlsCertificate offered = DtlsCertificate.generate();
         HttpResponse<String> r = post(a.get("id").asText(), a.get("streamKey").asText(), "application/sdp",
@@ -228,13 +228,66 @@ class WhipSignallingE2ETest {
             socket.setSoTimeout(500);
             assertThat(exchange(socket, port, StunMessage.bindingRequest(tid(), ufrag + ":tEsT", true, pwd))).isNotNull();
             CompletableFuture<String> outcome = new CompletableFuture<>();
+            DtlsEndpoint.SrtpKeys[] keys = new DtlsEndpoint.SrtpKeys[1];
             DtlsEndpoint client = new DtlsEndpoint(offered, true, "sha-256",
                     attr(r.body(), "fingerprint").substring("sha-256 ".length()), d -> send(socket, port, d), pool,
-                    5000, listener(outcome));
+                    5000, new DtlsEndpoint.Listener() {
+                        @Override
+                        public void onConnected(DtlsEndpoint.SrtpKeys k) {
+                            keys[0] = k;
+                            outcome.complete("connected");
+                        }
+
+                        @Override
+                        public void onFailed(String reason) {
+                            outcome.complete("failed: " + reason);
+                        }
+
+                        @Override
+                        public void onClosed() {
+                            outcome.complete("closed");
+                        }
+                    });
             socket.setSoTimeout(50);
             client.start();
             pump(socket, client, outcome);
             assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo("connected");
+
+            // From the validated address now: truncated and random RTP, RTCP and DTLS, and RTP that
+            // fails SRTP authentication. Each is counted and dropped; none ends the session.
+            java.util.Random random = new java.util.Random(11);
+            for (int i = 0; i < 150; i++) {
+                byte[] junk = new byte[1 + random.nextInt(300)];
+                random.nextBytes(junk);
+                junk[0] = (byte) (i % 3 == 0 ? 0x80 : i % 3 == 1 ? 0x81 : 22); // RTP, RTCP or DTLS first byte
+                if (i % 3 == 1 && junk.length > 1) {
+                    junk[1] = (byte) 200; // an RTCP packet type
+                }
+                send(socket, port, junk);
+            }
+            // A well-formed, authenticated STUN check still gets its answer: the session is alive.
+            socket.setSoTimeout(500);
+            byte[] answer = null;
+            for (int i = 0; i < 5 && answer == null; i++) {
+                answer = exchange(socket, port, StunMessage.bindingRequest(tid(), ufrag + ":tEsT", true, pwd));
+            }
+            assertThat(answer).as("the session answers after the garbage").isNotNull();
+            assertThat(metric("cuecast_whip_sessions")).isEqualTo(1);
+            double dropped = server.get(server.admin("/metrics")).body().lines()
+                    .filter(l -> l.startsWith("cuecast_whip_datagrams_dropped_total{reason=\"srtp_"))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+            assertThat(dropped).as("the 100 RTP and RTCP packets, failing SRTP, counted").isEqualTo(100);
+
+            // Past 200 authentication failures in 5 s the session is ended: someone is forging packets.
+            for (int i = 0; i < 250; i++) {
+                byte[] forged = new byte[60];
+                random.nextBytes(forged);
+                forged[0] = (byte) 0x80;
+                forged[1] = 96;
+                send(socket, port, forged);
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() ->
+                    metric("cuecast_whip_sessions_closed_total{reason=\"auth_failures\"}") == 1);
             client.close();
         }
     }

@@ -22,7 +22,7 @@ import org.jitsi.utils.logging2.LoggerImpl;
  * <p>Not thread-safe: the session's event loop.
  */
 public final class SrtpSession {
-    /** SSRCs with a context; a peer inventing SSRCs must not grow this without bound. */
+    /** SSRCs with a context (kept once one of their packets authenticated); a bound all the same. */
     static final int MAX_SSRCS = 16;
     private static final int AUTH_TAG = 10;
 
@@ -52,7 +52,8 @@ public final class SrtpSession {
         }
         long ssrc = u32(d, 8);
         SrtpCryptoContext context = rtp.get(ssrc);
-        if (context == null) {
+        boolean fresh = context == null;
+        if (fresh) {
             if (rtp.size() >= MAX_SSRCS) {
                 return new Outcome(Result.TOO_MANY_SSRCS, 0);
             }
@@ -61,11 +62,16 @@ public final class SrtpSession {
             } catch (GeneralSecurityException e) {
                 return new Outcome(Result.INVALID, 0);
             }
-            rtp.put(ssrc, context);
         }
         Buffer b = new Buffer(d, length);
         try {
-            return outcome(context.reverseTransformPacket(b, false), b);
+            Outcome o = outcome(context.reverseTransformPacket(b, false), b);
+            if (fresh && o.result() == Result.OK) {
+                // Kept only once a packet authenticated with it: forged packets with made-up SSRCs
+                // cannot fill the table and lock out the publisher's RTX or audio stream.
+                rtp.put(ssrc, context);
+            }
+            return o;
         } catch (GeneralSecurityException | RuntimeException e) {
             return new Outcome(Result.INVALID, 0);
         }
@@ -78,7 +84,8 @@ public final class SrtpSession {
         }
         long ssrc = u32(d, 4);
         SrtcpCryptoContext context = rtcp.get(ssrc);
-        if (context == null) {
+        boolean fresh = context == null;
+        if (fresh) {
             if (rtcp.size() >= MAX_SSRCS) {
                 return new Outcome(Result.TOO_MANY_SSRCS, 0);
             }
@@ -87,11 +94,14 @@ public final class SrtpSession {
             } catch (GeneralSecurityException e) {
                 return new Outcome(Result.INVALID, 0);
             }
-            rtcp.put(ssrc, context);
         }
         Buffer b = new Buffer(d, length);
         try {
-            return outcome(context.reverseTransformPacket(b), b);
+            Outcome o = outcome(context.reverseTransformPacket(b), b);
+            if (fresh && o.result() == Result.OK) {
+                rtcp.put(ssrc, context);
+            }
+            return o;
         } catch (GeneralSecurityException | RuntimeException e) {
             return new Outcome(Result.INVALID, 0);
         }

@@ -405,7 +405,11 @@ public final class WhipSession {
 
     private void onUnprotectFailure(SrtpSession.Result result) {
         metrics.dropped("srtp_" + result.name().toLowerCase(java.util.Locale.ROOT));
-        if (result == SrtpSession.Result.AUTH_FAILED && ++windowAuthFailures > MAX_AUTH_FAILURES) {
+        // A packet that does not authenticate is forged or corrupt (a new SSRC too: its context is
+        // kept only once a packet of it authenticates); replays are retransmissions, not counted.
+        boolean forged = result == SrtpSession.Result.AUTH_FAILED || result == SrtpSession.Result.TOO_MANY_SSRCS
+                || result == SrtpSession.Result.INVALID;
+        if (forged && ++windowAuthFailures > MAX_AUTH_FAILURES) {
             close("auth_failures", "over " + MAX_AUTH_FAILURES + " packets failed SRTP authentication in "
                     + BITRATE_WINDOW_MS / 1000 + " s");
         }

@@ -185,6 +185,26 @@ class DtlsSrtpTest {
     }
 
     @Test
+    void forgedPacketsWithMadeUpSsrcsDoNotTakeThePublishersSlots() throws Exception {
+        DtlsEndpoint.SrtpKeys ours = keys(5);
+        SrtpSession session = new SrtpSession(ours);
+        java.util.Random random = new java.util.Random(3);
+        for (int i = 0; i < 100; i++) {
+            byte[] forged = rtp(1, 5000 + i, 40);
+            random.nextBytes(java.util.Arrays.copyOfRange(forged, 12, forged.length));
+            byte[] tagged = java.util.Arrays.copyOf(forged, forged.length + 10);
+            assertThat(session.unprotectRtp(tagged, tagged.length).result()).isEqualTo(SrtpSession.Result.AUTH_FAILED);
+        }
+        SrtpContextFactory peer = new SrtpContextFactory(true, ours.remoteKey(), ours.remoteSalt(), POLICY, POLICY,
+                new LoggerImpl("peer"));
+        for (int i = 0; i < SrtpSession.MAX_SSRCS; i++) {
+            byte[] w = protect(peer.deriveContext(i + 1, 0), rtp(1, i + 1, 10));
+            assertThat(session.unprotectRtp(w, w.length).result()).as("genuine SSRC %d", i + 1)
+                    .isEqualTo(SrtpSession.Result.OK);
+        }
+    }
+
+    @Test
     void ourRtcpDecryptsWithThePeersView() throws Exception {
         DtlsEndpoint.SrtpKeys ours = keys(3);
         SrtpSession session = new SrtpSession(ours);
