@@ -75,6 +75,11 @@ public final class Main {
         sb.append("  Stream key   : create a stream, its \"streamKey\" is OBS \"Stream Key\":\n");
         sb.append("                 curl -s -X POST -H \"Authorization: Bearer $TOKEN\" ").append(admin)
                 .append("/api/v1/streams\n");
+        if (server.webrtcPort() > 0) {
+            sb.append("  WHIP (WebRTC): ").append(urls.httpBase()).append("/whip/{streamId}   <- OBS WHIP \"Server\", key as")
+                    .append(" \"Bearer Token\"; media on udp ").append(server.webrtcPort()).append('\n');
+            sb.append("  Go live page : ").append(urls.httpBase()).append("/golive/{streamId}   (camera from the browser)\n");
+        }
         sb.append("  HLS playback : ").append(urls.httpBase()).append("/hls/{streamId}/master.m3u8\n");
         if (server.httpsPort() > 0) {
             sb.append("                 https://").append(config.publicHost()).append(':').append(server.httpsPort())
