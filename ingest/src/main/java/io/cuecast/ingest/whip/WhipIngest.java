@@ -42,7 +42,8 @@ final class WhipIngest {
     private final StreamHub hub;
     private final StreamStats stats;
     private final String encoder;
-    private final AacConfig audioConfig;
+    private final boolean audioExpected;
+    private AacConfig audioConfig;
     private final List<Packet> pending = new ArrayList<>();
     private long pendingBytes;
     private long firstVideoDts = Long.MIN_VALUE;
@@ -55,13 +56,13 @@ final class WhipIngest {
     private boolean warnedConfig;
 
     /**
-     * @param audioConfig the AAC the session's Opus becomes, or null when the publisher sends no audio
+     * @param audioExpected audio was negotiated: the stream waits a moment for its first AAC frame
      */
-    WhipIngest(StreamHub hub, String encoder, AacConfig audioConfig) {
+    WhipIngest(StreamHub hub, String encoder, boolean audioExpected) {
         this.hub = hub;
         this.stats = hub.stats();
         this.encoder = encoder;
-        this.audioConfig = audioConfig;
+        this.audioExpected = audioExpected;
     }
 
     /** The video config published, or null before the first keyframe with parameter sets. */
@@ -110,13 +111,14 @@ final class WhipIngest {
         emit(new Packet(VIDEO_TRACK, dts, dts, au.keyframe(), Bytes.wrap(au.avcc())));
     }
 
-    /** AAC access units made from the session's Opus (track {@link #AUDIO_TRACK}, ms). */
-    void onAudio(List<Packet> aac) {
-        if (audioConfig == null || aac.isEmpty()) {
+    /** AAC access units made from the session's Opus (track {@link #AUDIO_TRACK}, ms), with their config. */
+    void onAudio(AacConfig config, List<Packet> aac) {
+        if (!audioExpected || aac.isEmpty()) {
             return;
         }
         if (!audioStarted) {
             audioStarted = true;
+            audioConfig = config;
             stats.audioCodec(audioConfig.rfc6381());
             if (hub.state() != StreamState.CREATED) {
                 hub.update(tracks()); // audio came after the stream opened without it
@@ -139,7 +141,7 @@ final class WhipIngest {
         boolean waited = firstVideoDts != Long.MIN_VALUE && p.dts() - firstVideoDts >= WAIT_FOR_AUDIO_MS;
         // A stream opens with its video config and, when audio was negotiated, the first AAC frame:
         // a track declared without media breaks Safari, a track added a second later is a config update.
-        if (config != null && (audioConfig == null || audioStarted || waited || full)) {
+        if (config != null && (!audioExpected || audioStarted || waited || full)) {
             hub.prepare(tracks());
             pending.sort(java.util.Comparator.comparingLong(Packet::dts));
             for (Packet q : pending) {

@@ -184,7 +184,7 @@ public final class WhipService {
         sessions.put(resourceId, session);
         String encoder = userAgent == null || userAgent.isBlank() ? "whip"
                 : "whip " + userAgent.substring(0, Math.min(80, userAgent.length()));
-        AudioConverter converter = audio >= 0 ? openConverter(streamId) : null;
+        Supplier<AudioConverter> converter = audio >= 0 ? audioConverters : null;
         Executor audioExecutor = new io.cuecast.core.hub.SerialExecutor(audioPool);
         udp.loop().execute(() -> {
             session.start(claimed.session(), dtls, encoder, converter, audioExecutor);
@@ -218,17 +218,6 @@ public final class WhipService {
     int open() {
         sessions.values().removeIf(WhipSession::isClosed);
         return sessions.size();
-    }
-
-    /** A converter for the session's Opus, or null (the stream then goes on without audio, said in the log). */
-    private AudioConverter openConverter(String streamId) {
-        try {
-            return audioConverters.get();
-        } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(WhipService.class).warn(
-                    "stream {}: no Opus to AAC converter ({}); the stream goes on without audio", streamId, e.getMessage());
-            return null;
-        }
     }
 
     private Outcome refuse(int status, String code, String message) {

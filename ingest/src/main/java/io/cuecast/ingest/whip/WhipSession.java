@@ -10,7 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import io.cuecast.core.media.AacConfig;
 import io.cuecast.core.media.AudioConverter;
+import java.util.function.Supplier;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +53,12 @@ public final class WhipSession {
     private final H264Depacketizer depacketizer = new H264Depacketizer();
     private final RtpClock videoClock = new RtpClock(90_000);
     private final RtpClock audioClock = new RtpClock(48_000);
-    private AudioConverter audio;
+    /** Makes the session's Opus → AAC converter, or null when no audio was negotiated. */
+    private Supplier<AudioConverter> audioFactory;
+    /** The converter: made, used and closed on the audio executor only. */
+    private AudioConverter converter;
+    /** Set on the audio executor when the converter is closed or could not be made. */
+    private boolean audioGone;
     private Executor audioExecutor;
     private long audioSsrc = -1;
     private int lastAudioSequence = -1;
@@ -177,12 +184,13 @@ public final class WhipSession {
     }
 
     /** Gives the session its claimed stream and DTLS endpoint; the loop's or the creator's thread, before any packet. */
-    void start(PublishSession publish, DtlsEndpoint dtls, String encoder, AudioConverter audio, Executor audioExecutor) {
+    void start(PublishSession publish, DtlsEndpoint dtls, String encoder, Supplier<AudioConverter> audioFactory,
+               Executor audioExecutor) {
         this.publish = publish;
         this.dtls = dtls;
-        this.audio = audio;
+        this.audioFactory = audioFactory;
         this.audioExecutor = audioExecutor;
-        this.ingest = new WhipIngest(publish.hub(), encoder, audio == null ? null : audio.config());
+        this.ingest = new WhipIngest(publish.hub(), encoder, audioFactory != null);
         this.lastHeardMs = nowMs();
         metrics.sessionOpened();
         if (!dtls.isClient()) {
@@ -270,7 +278,7 @@ public final class WhipSession {
                 return;
             }
             videoStats.onPacket(p.sequence(), p.timestamp(), now, false);
-        } else if (p.payloadType() == spec.audioPayloadType() && audio != null) {
+        } else if (p.payloadType() == spec.audioPayloadType() && audioFactory != null) {
             onAudio(p, now);
             return;
         } else {
@@ -309,20 +317,36 @@ public final class WhipSession {
         }
         long ms = audioClock.toMs(p.timestamp(), now);
         byte[] opus = java.util.Arrays.copyOfRange(p.data(), p.payloadOffset(), p.payloadOffset() + p.payloadLength());
-        AudioConverter converter = audio;
-        audioExecutor.execute(() -> {
-            if (closed) {
+        audioExecutor.execute(() -> convert(opus, ms));
+    }
+
+    /**
+     * On the audio executor: the converter opens FFmpeg's codecs there at the first packet, never
+     * on the UDP loop or the HTTP loop that took the offer.
+     */
+    private void convert(byte[] opus, long ms) {
+        if (audioGone) {
+            return;
+        }
+        if (converter == null) {
+            try {
+                converter = audioFactory.get();
+            } catch (RuntimeException e) {
+                audioGone = true;
+                log.warn("stream {}: no Opus to AAC converter ({}); the stream goes on without audio", streamId,
+                        e.getMessage());
                 return;
             }
-            List<io.cuecast.core.media.Packet> aac = converter.convert(opus, 0, opus.length, ms, WhipIngest.AUDIO_TRACK);
-            if (!aac.isEmpty()) {
-                loop.execute(() -> {
-                    if (!closed) {
-                        ingest.onAudio(aac);
-                    }
-                });
-            }
-        });
+        }
+        List<io.cuecast.core.media.Packet> aac = converter.convert(opus, 0, opus.length, ms, WhipIngest.AUDIO_TRACK);
+        if (!aac.isEmpty()) {
+            AacConfig config = converter.config();
+            loop.execute(() -> {
+                if (!closed) {
+                    ingest.onAudio(config, aac);
+                }
+            });
+        }
     }
 
     /** RFC 4588 §4: an RTX packet carries the original sequence number in its first two payload bytes. */
@@ -546,9 +570,14 @@ public final class WhipSession {
         if (dtls != null) {
             dtls.close();
         }
-        if (audio != null) {
-            AudioConverter converter = audio;
-            audioExecutor.execute(converter::close); // after any conversion still queued
+        if (audioFactory != null) {
+            audioExecutor.execute(() -> { // after any conversion still queued
+                audioGone = true;
+                if (converter != null) {
+                    converter.close();
+                    converter = null;
+                }
+            });
         }
         udp.unregister(this);
         if (publish != null) {

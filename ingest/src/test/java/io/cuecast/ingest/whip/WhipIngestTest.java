@@ -60,7 +60,7 @@ class WhipIngestTest {
 
     @Test
     void aResolutionChangeMidStreamIsAConfigUpdate() {
-        WhipIngest ingest = new WhipIngest(hub, "whip test", null);
+        WhipIngest ingest = new WhipIngest(hub, "whip test", false);
         ingest.onVideo(delta(), 0); // before any keyframe: dropped
         assertThat(hub.state()).isEqualTo(StreamState.CREATED);
         ingest.onVideo(key(SPS_360), 33);
@@ -79,10 +79,10 @@ class WhipIngestTest {
 
     @Test
     void theStreamOpensWithAudioWhenItComesAndWithoutItAfterASecond() {
-        WhipIngest ingest = new WhipIngest(hub, "whip test", AAC);
+        WhipIngest ingest = new WhipIngest(hub, "whip test", true);
         ingest.onVideo(key(SPS_360), 100);
         assertThat(hub.state()).as("waiting for the first AAC frame").isEqualTo(StreamState.CREATED);
-        ingest.onAudio(List.of(new Packet(WhipIngest.AUDIO_TRACK, 110, 110, true, Bytes.ofHex("2110"))));
+        ingest.onAudio(AAC, List.of(new Packet(WhipIngest.AUDIO_TRACK, 110, 110, true, Bytes.ofHex("2110"))));
         ingest.onVideo(delta(), 133);
         assertThat(hub.state()).isEqualTo(StreamState.PREPARED);
         assertThat(trackEvents().get(0)).extracting(Track::kind)
@@ -93,7 +93,7 @@ class WhipIngestTest {
 
     @Test
     void negotiatedAudioThatNeverComesLeavesAVideoOnlyStream() {
-        WhipIngest ingest = new WhipIngest(hub, "whip test", AAC);
+        WhipIngest ingest = new WhipIngest(hub, "whip test", true);
         ingest.onVideo(key(SPS_360), 0);
         for (int t = 33; t < WhipIngest.WAIT_FOR_AUDIO_MS; t += 33) {
             ingest.onVideo(delta(), t);
@@ -103,7 +103,7 @@ class WhipIngestTest {
         assertThat(hub.state()).isEqualTo(StreamState.PREPARED);
         assertThat(trackEvents().get(0)).extracting(Track::kind).containsExactly(MediaKind.VIDEO, MediaKind.DATA);
         // Audio that starts late is added as an update, never declared before it exists.
-        ingest.onAudio(List.of(new Packet(WhipIngest.AUDIO_TRACK, 1100, 1100, true, Bytes.ofHex("2110"))));
+        ingest.onAudio(AAC, List.of(new Packet(WhipIngest.AUDIO_TRACK, 1100, 1100, true, Bytes.ofHex("2110"))));
         assertThat(trackEvents()).hasSize(2);
         assertThat(trackEvents().get(1)).extracting(Track::kind)
                 .containsExactly(MediaKind.VIDEO, MediaKind.AUDIO, MediaKind.DATA);
