@@ -166,7 +166,8 @@ public final class CuecastServer implements AutoCloseable {
         // One x264 thread per rung: the rungs already encode in parallel on threads of their own, and
         // measured on the bench (docs/benchmarks.md) it costs 10 % less CPU than x264's own threading.
         ladders = new LadderService(hubs, this::ladderFor, h.segmentDurationMs(), 1, meters, config.ladder());
-        if (config.ladder().enabled()) {
+        if (config.ladder().enabled() || config.webrtc().enabled()) {
+            // FFmpeg's libraries load once, in the background: the ladder and WHIP's Opus → AAC use them.
             ladders.preload();
         }
         streams = new StreamService(store, keys, hubs, clock, this::urls, id -> {

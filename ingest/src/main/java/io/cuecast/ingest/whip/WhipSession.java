@@ -191,6 +191,10 @@ public final class WhipSession {
         this.audioFactory = audioFactory;
         this.audioExecutor = audioExecutor;
         this.ingest = new WhipIngest(publish.hub(), encoder, audioFactory != null);
+        if (audioFactory != null) {
+            // Opened now, off this loop, so it is ready when the first Opus packet comes (after DTLS).
+            audioExecutor.execute(this::openConverter);
+        }
         this.lastHeardMs = nowMs();
         metrics.sessionOpened();
         if (!dtls.isClient()) {
@@ -320,23 +324,24 @@ public final class WhipSession {
         audioExecutor.execute(() -> convert(opus, ms));
     }
 
-    /**
-     * On the audio executor: the converter opens FFmpeg's codecs there at the first packet, never
-     * on the UDP loop or the HTTP loop that took the offer.
-     */
-    private void convert(byte[] opus, long ms) {
+    /** On the audio executor: FFmpeg's codecs open there, never on the UDP loop or the HTTP loop. */
+    private void openConverter() {
         if (audioGone) {
             return;
         }
+        try {
+            converter = audioFactory.get();
+        } catch (RuntimeException e) {
+            audioGone = true;
+            log.warn("stream {}: no Opus to AAC converter ({}); the stream goes on without audio", streamId,
+                    e.getMessage());
+        }
+    }
+
+    /** On the audio executor, after {@link #openConverter}. */
+    private void convert(byte[] opus, long ms) {
         if (converter == null) {
-            try {
-                converter = audioFactory.get();
-            } catch (RuntimeException e) {
-                audioGone = true;
-                log.warn("stream {}: no Opus to AAC converter ({}); the stream goes on without audio", streamId,
-                        e.getMessage());
-                return;
-            }
+            return; // it could not be made (said in the log), or the session ended
         }
         List<io.cuecast.core.media.Packet> aac = converter.convert(opus, 0, opus.length, ms, WhipIngest.AUDIO_TRACK);
         if (!aac.isEmpty()) {
