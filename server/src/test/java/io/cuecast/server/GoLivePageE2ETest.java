@@ -50,15 +50,10 @@ class GoLivePageE2ETest {
     void aHostGoesLiveFromTheBrowserAndEndsCleanly() throws Exception {
         JsonNode stream = server.createStream();
         String id = stream.get("id").asText();
-        chromium.get(server.http("/golive/" + id));
-        JavascriptExecutor js = chromium;
-        await().atMost(Duration.ofSeconds(15)).until(() ->
-                ((Number) js.executeScript("return document.getElementById('preview').videoWidth")).intValue() > 0);
-        chromium.findElement(By.id("key")).sendKeys(stream.get("streamKey").asText());
-        chromium.findElement(By.id("go")).click();
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
-                .until(() -> "live".equals(js.executeScript("return document.body.dataset.state")));
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> segmentCount(id) >= 3);
+        JavascriptExecutor js = openGoLive(id);
+        goLive(js, stream.get("streamKey").asText(), "live", 20);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .until(() -> server.segmentCount(id) >= 3);
         assertThat(Integer.parseInt(chromium.findElement(By.id("bitrate")).getText())).as("outbound kb/s shown")
                 .isPositive();
         // Transport-wide feedback lets the browser's estimate climb from its 300 kb/s start to the
@@ -88,18 +83,12 @@ class GoLivePageE2ETest {
         chromium.findElement(By.id("end")).click();
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> "idle".equals(js.executeScript("return document.body.dataset.state")));
-        String playlist = endedPlaylist(id);
+        String playlist = server.endedPlaylist(id, "source");
         assertThat(playlist).contains("#EXT-X-DATERANGE:ID=\"" + cueId + "\"");
-        List<String> segments = playlist.lines().filter(l -> l.endsWith(".m4s")).toList();
-        assertThat(segments).hasSizeGreaterThanOrEqualTo(3);
-        String init = playlist.lines().filter(l -> l.startsWith("#EXT-X-MAP:")).findFirst().orElseThrow()
-                .replaceAll(".*URI=\"([^\"]+)\".*", "$1");
-        byte[] initBytes = TestServer.sendBytes(server.http("/hls/" + id + "/source/" + init)).body();
-        for (int i = 0; i < segments.size(); i++) {
-            Path file = dir.resolve("seg" + i + ".mp4");
-            Files.write(file, initBytes);
-            Files.write(file, TestServer.sendBytes(server.http("/hls/" + id + "/source/" + segments.get(i))).body(),
-                    java.nio.file.StandardOpenOption.APPEND);
+        List<Path> files = server.segmentFiles(id, "source", playlist, dir);
+        assertThat(files).hasSizeGreaterThanOrEqualTo(3);
+        for (int i = 0; i < files.size(); i++) {
+            Path file = files.get(i);
             List<String> probed = MediaTools.probeStreams(file.toString());
             assertThat(probed).as("segment %d", i).anyMatch(l -> l.startsWith("h264,video,"));
             assertThat(probed).as("segment %d", i).contains("aac,audio");
@@ -115,14 +104,8 @@ class GoLivePageE2ETest {
     void aWrongKeyIsShownToTheHost() throws Exception {
         JsonNode stream = server.createStream();
         String id = stream.get("id").asText();
-        chromium.get(server.http("/golive/" + id));
-        JavascriptExecutor js = chromium;
-        await().atMost(Duration.ofSeconds(15)).until(() ->
-                ((Number) js.executeScript("return document.getElementById('preview').videoWidth")).intValue() > 0);
-        chromium.findElement(By.id("key")).sendKeys("sk_not_the_key");
-        chromium.findElement(By.id("go")).click();
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> "error".equals(js.executeScript("return document.body.dataset.state")));
+        JavascriptExecutor js = openGoLive(id);
+        goLive(js, "sk_not_the_key", "error", 10);
         assertThat(chromium.findElement(By.id("message")).getText()).contains("not the stream key");
         assertThat(server.get(server.http("/golive/nosuchstream")).statusCode()).isEqualTo(404);
     }
@@ -148,46 +131,34 @@ class GoLivePageE2ETest {
                 "--use-file-for-fake-video-capture=" + y4m, "--use-file-for-fake-audio-capture=" + wav));
         JsonNode stream = server.createStream();
         String id = stream.get("id").asText();
-        chromium.get(server.http("/golive/" + id));
-        JavascriptExecutor js = chromium;
-        await().atMost(Duration.ofSeconds(15)).until(() ->
-                ((Number) js.executeScript("return document.getElementById('preview').videoWidth")).intValue() > 0);
+        JavascriptExecutor js = openGoLive(id);
         // "Music": no echo cancelling, noise suppression or gain control to eat the beep.
         js.executeScript("const s = document.getElementById('sound'); s.value = 'music'; s.dispatchEvent(new Event('change'));");
         Thread.sleep(500);
-        chromium.findElement(By.id("key")).sendKeys(stream.get("streamKey").asText());
-        chromium.findElement(By.id("go")).click();
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
-                .until(() -> "live".equals(js.executeScript("return document.body.dataset.state")));
+        goLive(js, stream.get("streamKey").asText(), "live", 20);
         Thread.sleep(11_000);
         chromium.findElement(By.id("end")).click();
-        String playlist = endedPlaylist(id);
-        String init = playlist.lines().filter(l -> l.startsWith("#EXT-X-MAP:")).findFirst().orElseThrow()
-                .replaceAll(".*URI=\"([^\"]+)\".*", "$1");
-        Path joined = dir.resolve("joined.mp4");
-        Files.write(joined, TestServer.sendBytes(server.http("/hls/" + id + "/source/" + init)).body());
-        for (String seg : playlist.lines().filter(l -> l.endsWith(".m4s")).toList()) {
-            Files.write(joined, TestServer.sendBytes(server.http("/hls/" + id + "/source/" + seg)).body(),
-                    java.nio.file.StandardOpenOption.APPEND);
-        }
+        Path joined = server.joinedFile(id, "source", server.endedPlaylist(id, "source"), dir);
         List<Long> offsets = MediaTools.avOffsetsMs(joined);
         System.out.println("Chromium WHIP A/V offsets (audio - video, ms): " + offsets);
         assertThat(offsets).as("flash/beep pairs found").hasSizeGreaterThanOrEqualTo(3);
         assertThat(offsets).as("audio − video, ms").allSatisfy(o -> assertThat(o).isBetween(-40L, 40L));
     }
 
-    private int segmentCount(String id) throws Exception {
-        HttpResponse<String> r = server.get(server.http("/hls/" + id + "/source/index.m3u8"));
-        return r.statusCode() != 200 ? 0 : (int) r.body().lines().filter(l -> l.endsWith(".m4s")).count();
+    /** Opens the go-live page of {@code id} and waits for the camera preview. */
+    private JavascriptExecutor openGoLive(String id) {
+        chromium.get(server.http("/golive/" + id));
+        JavascriptExecutor js = chromium;
+        await().atMost(Duration.ofSeconds(15)).until(() ->
+                ((Number) js.executeScript("return document.getElementById('preview').videoWidth")).intValue() > 0);
+        return js;
     }
 
-    private String endedPlaylist(String id) {
-        String[] text = new String[1];
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            HttpResponse<String> r = server.get(server.http("/hls/" + id + "/source/index.m3u8"));
-            text[0] = r.body();
-            return r.statusCode() == 200 && r.body().contains("#EXT-X-ENDLIST");
-        });
-        return text[0];
+    /** Pastes {@code key}, presses Go live and waits for the page's state to become {@code state}. */
+    private void goLive(JavascriptExecutor js, String key, String state, int seconds) {
+        chromium.findElement(By.id("key")).sendKeys(key);
+        chromium.findElement(By.id("go")).click();
+        await().atMost(Duration.ofSeconds(seconds)).pollInterval(Duration.ofMillis(200))
+                .until(() -> state.equals(js.executeScript("return document.body.dataset.state")));
     }
 }

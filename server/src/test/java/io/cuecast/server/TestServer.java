@@ -9,7 +9,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -109,5 +113,60 @@ final class TestServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+    }
+
+    /** A series of the Prometheus scrape, e.g. {@code cuecast_whip_sessions}; 0 when absent. */
+    double metric(String series) throws Exception {
+        return get(admin("/metrics")).body().lines().filter(l -> l.startsWith(series + " "))
+                .map(l -> Double.parseDouble(l.substring(series.length() + 1))).findFirst().orElse(0.0);
+    }
+
+    /** Segments listed in the source rendition's playlist now (0 before it exists). */
+    int segmentCount(String id) throws Exception {
+        HttpResponse<String> r = get(http("/hls/" + id + "/source/index.m3u8"));
+        return r.statusCode() != 200 ? 0 : (int) r.body().lines().filter(l -> l.endsWith(".m4s")).count();
+    }
+
+    /** The media playlist of {@code rendition} once it has EXT-X-ENDLIST (waits up to 30 s). */
+    String endedPlaylist(String id, String rendition) {
+        String[] text = new String[1];
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    HttpResponse<String> r = get(http("/hls/" + id + "/" + rendition + "/index.m3u8"));
+                    text[0] = r.body();
+                    return r.statusCode() == 200 && r.body().contains("#EXT-X-ENDLIST");
+                });
+        return text[0];
+    }
+
+    /** Each listed segment of {@code playlist} as a playable file in {@code dir}: its init segment, then it. */
+    List<Path> segmentFiles(String id, String rendition, String playlist, Path dir) throws Exception {
+        byte[] init = sendBytes(http("/hls/" + id + "/" + rendition + "/" + initName(playlist))).body();
+        List<Path> files = new ArrayList<>();
+        List<String> segments = playlist.lines().filter(l -> l.endsWith(".m4s")).toList();
+        for (int i = 0; i < segments.size(); i++) {
+            Path file = dir.resolve(id + "-" + rendition + "-" + i + ".mp4");
+            Files.write(file, init);
+            Files.write(file, sendBytes(http("/hls/" + id + "/" + rendition + "/" + segments.get(i))).body(),
+                    StandardOpenOption.APPEND);
+            files.add(file);
+        }
+        return files;
+    }
+
+    /** The init segment and every segment of {@code playlist}, as one file in {@code dir}. */
+    Path joinedFile(String id, String rendition, String playlist, Path dir) throws Exception {
+        Path file = dir.resolve(id + "-" + rendition + "-joined.mp4");
+        Files.write(file, sendBytes(http("/hls/" + id + "/" + rendition + "/" + initName(playlist))).body());
+        for (String seg : playlist.lines().filter(l -> l.endsWith(".m4s")).toList()) {
+            Files.write(file, sendBytes(http("/hls/" + id + "/" + rendition + "/" + seg)).body(),
+                    StandardOpenOption.APPEND);
+        }
+        return file;
+    }
+
+    private static String initName(String playlist) {
+        return playlist.lines().filter(l -> l.startsWith("#EXT-X-MAP:")).findFirst().orElseThrow()
+                .replaceAll(".*URI=\"([^\"]+)\".*", "$1");
     }
 }

@@ -61,7 +61,7 @@ class WhipE2ETest {
         }
         String out = Files.readString(log);
         assertThat(ffmpeg.exitValue()).as(out).isZero();
-        assertDecodes(id, endedPlaylist(id), out);
+        assertDecodes(id, server.endedPlaylist(id, "source"), out);
     }
 
     @Test
@@ -74,7 +74,7 @@ class WhipE2ETest {
         String cueId;
         org.openqa.selenium.chrome.ChromeDriver browser = null;
         try {
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> segmentCount(id) >= 1);
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> server.segmentCount(id) >= 1);
             // A cue posted during the publish, and a viewer in hls.js.
             HttpResponse<String> cue = server.api("POST", "/api/v1/streams/" + id + "/cues", CuesE2ETest.SHOW);
             assertThat(cue.statusCode()).as(cue.body()).isEqualTo(201);
@@ -98,7 +98,7 @@ class WhipE2ETest {
         String out = Files.readString(log);
         assertThat(client.exitValue()).as(out).isZero();
         assertThat(out).contains("connection connected", "DELETE done");
-        String playlist = endedPlaylist(id);
+        String playlist = server.endedPlaylist(id, "source");
         assertThat(playlist).contains("#EXT-X-DATERANGE:ID=\"" + cueId + "\"");
         assertDecodes(id, playlist, out);
     }
@@ -114,7 +114,7 @@ class WhipE2ETest {
         } finally {
             ffmpeg.destroyForcibly();
         }
-        Path joined = joinedSource(id, endedPlaylist(id));
+        Path joined = server.joinedFile(id, "source", server.endedPlaylist(id, "source"), dir);
         List<Long> offsets = MediaTools.avOffsetsMs(joined);
         assertThat(offsets).as("flash/beep pairs found").hasSizeGreaterThanOrEqualTo(3);
         // The issue's bound: every beep within 40 ms of its flash.
@@ -143,45 +143,21 @@ class WhipE2ETest {
             } finally {
                 ffmpeg.destroyForcibly();
             }
-            String playlist = endedPlaylist(id);
-            Path joined = joinedSource(id, playlist);
+            String playlist = server.endedPlaylist(id, "source");
+            Path joined = server.joinedFile(id, "source", playlist, dir);
             MediaTools.Result frames = MediaTools.run(60, List.of("ffprobe", "-v", "error", "-select_streams", "v:0",
                     "-count_frames", "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", joined.toString()));
             int decoded = Integer.parseInt(frames.output().trim());
             System.out.printf("WHIP under loss: %d of 300 frames decoded; relay dropped %d and reordered %d of %d RTP"
                     + " packets; %.0f NACKed%n", decoded, relay.rtpDropped.get(), relay.rtpReordered.get(),
-                    relay.rtpForwarded.get() + relay.rtpDropped.get(), metric("cuecast_whip_nack_sent_total"));
+                    relay.rtpForwarded.get() + relay.rtpDropped.get(), server.metric("cuecast_whip_nack_sent_total"));
             assertThat(relay.rtpDropped.get()).as("the relay lost packets").isGreaterThan(10);
             assertThat(relay.rtpReordered.get()).as("and reordered some").isGreaterThan(10);
             // 10 s at 30 fps = 300 frames sent; at least 99 % of them arrive whole and decode.
             assertThat(decoded).as("frames in the HLS output").isGreaterThanOrEqualTo(297);
-            assertThat(metric("cuecast_whip_nack_sent_total")).as("NACKs sent").isGreaterThan(0);
+            assertThat(server.metric("cuecast_whip_nack_sent_total")).as("NACKs sent").isGreaterThan(0);
             assertThat(MediaTools.decode(joined).output()).as("decodes without an error").isEmpty();
         }
-    }
-
-    private double metric(String series) throws Exception {
-        String body = server.get(server.admin("/metrics")).body();
-        return body.lines().filter(l -> l.startsWith(series + " "))
-                .map(l -> Double.parseDouble(l.substring(series.length() + 1))).findFirst().orElse(0.0);
-    }
-
-    /** The init segment and every media segment of the source rendition, as one file. */
-    private Path joinedSource(String id, String playlist) throws Exception {
-        String init = playlist.lines().filter(l -> l.startsWith("#EXT-X-MAP:")).findFirst().orElseThrow()
-                .replaceAll(".*URI=\"([^\"]+)\".*", "$1");
-        Path file = dir.resolve(id + "-joined.mp4");
-        Files.write(file, TestServer.sendBytes(server.http("/hls/" + id + "/source/" + init)).body());
-        for (String seg : playlist.lines().filter(l -> l.endsWith(".m4s")).toList()) {
-            Files.write(file, TestServer.sendBytes(server.http("/hls/" + id + "/source/" + seg)).body(),
-                    java.nio.file.StandardOpenOption.APPEND);
-        }
-        return file;
-    }
-
-    private int segmentCount(String id) throws Exception {
-        HttpResponse<String> r = server.get(server.http("/hls/" + id + "/source/index.m3u8"));
-        return r.statusCode() != 200 ? 0 : (int) r.body().lines().filter(l -> l.endsWith(".m4s")).count();
     }
 
     /** Every segment of the ended playlist holds 640x360 H.264 that decodes without an error. */
@@ -190,28 +166,12 @@ class WhipE2ETest {
         assertThat(segments).as(playlist + clientLog).hasSizeGreaterThanOrEqualTo(3);
         String master = server.get(server.http("/hls/" + id + "/master.m3u8")).body();
         assertThat(master).contains("avc1.42", "mp4a.40.2");
-        String init = playlist.lines().filter(l -> l.startsWith("#EXT-X-MAP:")).findFirst().orElseThrow()
-                .replaceAll(".*URI=\"([^\"]+)\".*", "$1");
-        byte[] initBytes = TestServer.sendBytes(server.http("/hls/" + id + "/source/" + init)).body();
-        for (int i = 0; i < segments.size(); i++) {
-            byte[] seg = TestServer.sendBytes(server.http("/hls/" + id + "/source/" + segments.get(i))).body();
-            Path file = dir.resolve(id + "-seg" + i + ".mp4");
-            Files.write(file, initBytes);
-            Files.write(file, seg, java.nio.file.StandardOpenOption.APPEND);
-            assertThat(MediaTools.probeStreams(file.toString())).as("segment %d", i)
+        List<Path> files = server.segmentFiles(id, "source", playlist, dir);
+        for (int i = 0; i < files.size(); i++) {
+            assertThat(MediaTools.probeStreams(files.get(i).toString())).as("segment %d", i)
                     .contains("h264,video,640,360", "aac,audio");
-            MediaTools.Result decoded = MediaTools.decode(file);
+            MediaTools.Result decoded = MediaTools.decode(files.get(i));
             assertThat(decoded.output()).as("segment %d decodes cleanly", i).isEmpty();
         }
-    }
-
-    String endedPlaylist(String id) {
-        String[] text = new String[1];
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            HttpResponse<String> r = server.get(server.http("/hls/" + id + "/source/index.m3u8"));
-            text[0] = r.body();
-            return r.statusCode() == 200 && r.body().contains("#EXT-X-ENDLIST");
-        });
-        return text[0];
     }
 }

@@ -76,32 +76,15 @@ class WhipLadderE2ETest {
         master.lines().filter(l -> l.endsWith("/index.m3u8")).forEach(l -> renditions.add(l.substring(0, l.indexOf('/'))));
         assertThat(renditions).contains("source", "240p");
         for (String r : renditions) {
-            String playlist = ended(id, r);
+            String playlist = server.endedPlaylist(id, r);
             assertThat(playlist).as("the cue in rendition " + r).contains("#EXT-X-DATERANGE:ID=\"" + cueId + "\"");
-            String init = playlist.lines().filter(l -> l.startsWith("#EXT-X-MAP:")).findFirst().orElseThrow()
-                    .replaceAll(".*URI=\"([^\"]+)\".*", "$1");
-            byte[] initBytes = TestServer.sendBytes(server.http("/hls/" + id + "/" + r + "/" + init)).body();
-            List<String> segments = playlist.lines().filter(l -> l.endsWith(".m4s")).toList();
-            assertThat(segments).hasSizeGreaterThanOrEqualTo(5);
-            for (int i = 0; i < segments.size(); i++) {
-                Path file = dir.resolve(r + "-" + i + ".mp4");
-                Files.write(file, initBytes);
-                Files.write(file, TestServer.sendBytes(server.http("/hls/" + id + "/" + r + "/" + segments.get(i))).body(),
-                        java.nio.file.StandardOpenOption.APPEND);
-                List<String> probed = MediaTools.probeStreams(file.toString());
+            List<Path> files = server.segmentFiles(id, r, playlist, dir);
+            assertThat(files).hasSizeGreaterThanOrEqualTo(5);
+            for (int i = 0; i < files.size(); i++) {
+                List<String> probed = MediaTools.probeStreams(files.get(i).toString());
                 assertThat(probed).as(r + " segment " + i).anyMatch(l -> l.startsWith("h264,video,")).contains("aac,audio");
-                assertThat(MediaTools.decode(file).output()).as(r + " segment " + i + " decodes").isEmpty();
+                assertThat(MediaTools.decode(files.get(i)).output()).as(r + " segment " + i + " decodes").isEmpty();
             }
         }
-    }
-
-    private String ended(String id, String rendition) {
-        String[] text = new String[1];
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            HttpResponse<String> r = server.get(server.http("/hls/" + id + "/" + rendition + "/index.m3u8"));
-            text[0] = r.body();
-            return r.statusCode() == 200 && r.body().contains("#EXT-X-ENDLIST");
-        });
-        return text[0];
     }
 }

@@ -25,12 +25,6 @@ class WhipLimitsE2ETest {
         }
     }
 
-    private double metric(String series) throws Exception {
-        String body = server.get(server.admin("/metrics")).body();
-        return body.lines().filter(l -> l.startsWith(series + " "))
-                .map(l -> Double.parseDouble(l.substring(series.length() + 1))).findFirst().orElse(0.0);
-    }
-
     @Test
     void aPublisherOverTheBitrateCapIsDisconnected() throws Exception {
         server = new TestServer(dir.resolve("data"), Map.of("CUECAST_WEBRTC_MAX_BITRATE_KBPS", "500"));
@@ -41,12 +35,12 @@ class WhipLimitsE2ETest {
                 dir.resolve("ffmpeg.log"));
         try {
             await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> metric("cuecast_whip_sessions_closed_total{reason=\"bitrate\"}") == 1);
+                    .until(() -> server.metric("cuecast_whip_sessions_closed_total{reason=\"bitrate\"}") == 1);
             await().atMost(Duration.ofSeconds(5)).until(() -> !server.stream(id).get("live").asBoolean());
         } finally {
             ffmpeg.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
-        assertThat(metric("cuecast_whip_sessions")).isZero();
+        assertThat(server.metric("cuecast_whip_sessions")).isZero();
     }
 
     @Test
@@ -63,7 +57,7 @@ class WhipLimitsE2ETest {
             new ProcessBuilder("kill", "-STOP", String.valueOf(ffmpeg.pid())).start().waitFor();
             long frozen = System.nanoTime();
             await().atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> metric("cuecast_whip_sessions_closed_total{reason=\"liveness\"}") == 1);
+                    .until(() -> server.metric("cuecast_whip_sessions_closed_total{reason=\"liveness\"}") == 1);
             assertThat((System.nanoTime() - frozen) / 1_000_000).as("ended after about 2 s").isBetween(1500L, 4000L);
         } finally {
             ffmpeg.destroyForcibly().waitFor(5, TimeUnit.SECONDS);

@@ -163,7 +163,7 @@ class WhipSignallingE2ETest {
         // The same stream again with its key: the host's new session replaces the old one (as RTMP).
         assertThat(post(a.get("id").asText(), a.get("streamKey").asText(), "application/sdp",
                 offer(fp, "actpass", true)).statusCode()).isEqualTo(201);
-        await().atMost(Duration.ofSeconds(5)).until(() -> metric("cuecast_whip_sessions_closed_total{reason=\"taken_over\"}") == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> server.metric("cuecast_whip_sessions_closed_total{reason=\"taken_over\"}") == 1);
         assertThat(post(b.get("id").asText(), b.get("streamKey").asText(), "application/sdp",
                 offer(fp, "actpass", true)).statusCode()).isEqualTo(201);
         HttpResponse<String> r = post(c.get("id").asText(), c.get("streamKey").asText(), "application/sdp",
@@ -208,11 +208,11 @@ class WhipSignallingE2ETest {
             client.close();
         }
         await().atMost(Duration.ofSeconds(5))
-                .until(() -> metric("cuecast_whip_sessions_closed_total{reason=\"dtls_failed\"}") == 1);
-        assertThat(metric("cuecast_whip_datagrams_dropped_total{reason=\"stun_unknown_ufrag\"}")).isEqualTo(1);
-        assertThat(metric("cuecast_whip_datagrams_dropped_total{reason=\"stun_refused\"}")).isEqualTo(1);
+                .until(() -> server.metric("cuecast_whip_sessions_closed_total{reason=\"dtls_failed\"}") == 1);
+        assertThat(server.metric("cuecast_whip_datagrams_dropped_total{reason=\"stun_unknown_ufrag\"}")).isEqualTo(1);
+        assertThat(server.metric("cuecast_whip_datagrams_dropped_total{reason=\"stun_refused\"}")).isEqualTo(1);
         // The RTP above, and the client's DTLS after the server ended the session.
-        assertThat(metric("cuecast_whip_datagrams_dropped_total{reason=\"unknown_address\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(server.metric("cuecast_whip_datagrams_dropped_total{reason=\"unknown_address\"}")).isGreaterThanOrEqualTo(1);
     }
 
     @Test
@@ -272,7 +272,7 @@ class WhipSignallingE2ETest {
                 answer = exchange(socket, port, StunMessage.bindingRequest(tid(), ufrag + ":tEsT", true, pwd));
             }
             assertThat(answer).as("the session answers after the garbage").isNotNull();
-            assertThat(metric("cuecast_whip_sessions")).isEqualTo(1);
+            assertThat(server.metric("cuecast_whip_sessions")).isEqualTo(1);
             double dropped = server.get(server.admin("/metrics")).body().lines()
                     .filter(l -> l.startsWith("cuecast_whip_datagrams_dropped_total{reason=\"srtp_"))
                     .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
@@ -287,7 +287,7 @@ class WhipSignallingE2ETest {
                 send(socket, port, forged);
             }
             await().atMost(Duration.ofSeconds(5)).until(() ->
-                    metric("cuecast_whip_sessions_closed_total{reason=\"auth_failures\"}") == 1);
+                    server.metric("cuecast_whip_sessions_closed_total{reason=\"auth_failures\"}") == 1);
             client.close();
         }
     }
@@ -358,11 +358,5 @@ class WhipSignallingE2ETest {
         Matcher m = Pattern.compile("a=" + name + ":([^\\r\\n]+)").matcher(sdp);
         assertThat(m.find()).as(name + " in " + sdp).isTrue();
         return m.group(1).trim();
-    }
-
-    private double metric(String series) throws Exception {
-        String body = server.get(server.admin("/metrics")).body();
-        return body.lines().filter(l -> l.startsWith(series + " ")).map(l -> Double.parseDouble(l.substring(series.length() + 1)))
-                .findFirst().orElse(0.0);
     }
 }
