@@ -182,7 +182,7 @@ public final class ConfigLoader {
     }
 
     /** List-valued keys whose items are plain values (an environment variable writes them as {@code [a, b]}). */
-    private static final Set<String> TEXT_LISTS = Set.of("advertisedAddresses");
+    private static final Set<String> TEXT_LISTS = Set.of("advertisedAddresses", "upstreams");
 
     /** Item templates of the list-valued keys, by their last name. */
     private static final Map<String, ObjectNode> ITEM_TEMPLATES = Map.of(

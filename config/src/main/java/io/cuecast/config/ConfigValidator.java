@@ -33,6 +33,7 @@ public final class ConfigValidator {
         range("rtmp.outChunkSize", c.rtmp().outChunkSize(), 128, 65536);
         range("rtmp.handshakeTimeoutMs", c.rtmp().handshakeTimeoutMs(), 100, 600_000);
         range("cues.perSecond", c.cues().perSecond(), 1, 1000);
+        cluster(c.cluster());
         notBlank("webrtc.host", c.webrtc().host());
         range("webrtc.udpPort", c.webrtc().udpPort(), 0, 65535);
         range("webrtc.maxSessions", c.webrtc().maxSessions(), 1, 10_000);
@@ -154,6 +155,39 @@ public final class ConfigValidator {
             oneOf(k + ".profile", r.profile(), PROFILES);
             oneOf(k + ".tune", r.tune(), TUNES);
             range(k + ".maxFps", r.maxFps(), 1, 120);
+        }
+    }
+
+    private static void cluster(CuecastConfig.Cluster k) {
+        oneOf("cluster.role", k.role(), List.of("origin", "edge", "both"));
+        if (!k.nodeId().isEmpty() && !k.nodeId().matches("[A-Za-z0-9._:-]{1,64}")) {
+            throw new ConfigException("'cluster.nodeId' must be 1-64 letters, digits, '.', '_', ':' or '-', got '"
+                    + k.nodeId() + "'");
+        }
+        if (k.redis() && !k.redisUrl().matches("(redis|rediss|redis-sentinel)://.+")) {
+            throw new ConfigException("'cluster.redisUrl' must start with redis://, rediss:// or redis-sentinel://");
+        }
+        for (int i = 0; i < k.upstreams().size(); i++) {
+            url("cluster.upstreams[" + i + "]", k.upstreams().get(i));
+        }
+        if (!k.advertisedUrl().isEmpty()) {
+            url("cluster.advertisedUrl", k.advertisedUrl());
+        }
+        if (k.role().equals("edge") && !k.redis() && k.upstreams().isEmpty()) {
+            throw new ConfigException("'cluster.role' edge needs 'cluster.redisUrl' or 'cluster.upstreams' to find"
+                    + " the streams it serves");
+        }
+        range("cluster.renewMs", k.renewMs(), 100, 60_000);
+        range("cluster.leaseMs", k.leaseMs(), 500, 600_000);
+        if (k.leaseMs() < 3 * k.renewMs()) {
+            throw new ConfigException("'cluster.leaseMs' (" + k.leaseMs() + ") must be at least three times"
+                    + " 'cluster.renewMs' (" + k.renewMs() + "): a lease must survive a lost renewal");
+        }
+    }
+
+    private static void url(String key, String value) {
+        if (!value.matches("https?://[^/\\s]+/?")) {
+            throw new ConfigException("'" + key + "' must be a base URL like http://host:8080, got '" + value + "'");
         }
     }
 

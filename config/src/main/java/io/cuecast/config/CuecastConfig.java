@@ -17,7 +17,47 @@ import java.util.List;
  * @param ladder ABR ladder (transcoded renditions) every stream gets unless the admin API overrides it
  */
 public record CuecastConfig(String dataDir, String publicHost, int maxLiveStreams, Rtmp rtmp, Http http, Admin admin,
-                            Hls hls, Ladder ladder, Cues cues, Relays relays, Webrtc webrtc) {
+                            Hls hls, Ladder ladder, Cues cues, Relays relays, Webrtc webrtc, Cluster cluster) {
+
+    /**
+     * Several nodes. Left at its defaults (role {@code origin}, no Redis, no upstreams) the server is
+     * a single node exactly as without this section.
+     *
+     * @param role {@code origin} (publishers come here; default), {@code edge} (serves the streams of
+     *     other nodes, mirrored) or {@code both}
+     * @param nodeId this node's name in the cluster (default empty: host name and HTTP port)
+     * @param redisUrl the shared store, {@code redis://[user:password@]host:port[/db]} or
+     *     {@code redis-sentinel://…}; empty for none (default)
+     * @param upstreams public base URLs an edge mirrors from, tried in order, after the owner Redis
+     *     names (default none), for example {@code http://origin-a:8080}; another edge's URL makes a
+     *     second tier
+     * @param advertisedUrl the public base URL other nodes reach this node's HLS at (default empty:
+     *     {@code http://publicHost:http.port})
+     * @param leaseMs a stream's owner lease; a node that cannot renew it for half this long stops
+     *     serving as the owner (default 4000)
+     * @param renewMs how often an owner renews its lease and a node its membership (default 1000)
+     */
+    public record Cluster(String role, String nodeId, String redisUrl, List<String> upstreams, String advertisedUrl,
+                          int leaseMs, int renewMs) {
+        public Cluster {
+            upstreams = upstreams == null ? List.of() : List.copyOf(upstreams);
+        }
+
+        /** True when this node serves other nodes' streams. */
+        public boolean edge() {
+            return role.equals("edge") || role.equals("both");
+        }
+
+        /** True when publishers may publish here. */
+        public boolean origin() {
+            return role.equals("origin") || role.equals("both");
+        }
+
+        /** True when a shared store is configured. */
+        public boolean redis() {
+            return !redisUrl.isEmpty();
+        }
+    }
 
     /**
      * WebRTC ingest over WHIP (RFC 9725): signalling on the public HTTP port, media on one UDP port.
@@ -245,6 +285,7 @@ public record CuecastConfig(String dataDir, String publicHost, int maxLiveStream
                 defaultLadder(),
                 new Cues(20, 3_600_000L),
                 new Relays(List.of(), ""),
-                new Webrtc(true, "0.0.0.0", 8189, List.of(), 50, 20_000, 10_000, 30_000, 2_000, 250));
+                new Webrtc(true, "0.0.0.0", 8189, List.of(), 50, 20_000, 10_000, 30_000, 2_000, 250),
+                new Cluster("origin", "", "", List.of(), "", 4000, 1000));
     }
 }

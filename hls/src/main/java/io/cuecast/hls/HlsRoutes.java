@@ -34,14 +34,25 @@ public final class HlsRoutes {
 
     private enum Kind { MASTER, PLAYLIST, INIT, SEGMENT, OTHER }
 
-    private final HlsService service;
+    /** Finds a stream's output: the local packager's, or on an edge the mirror of its origin's. */
+    public interface Outputs {
+        /** The output of {@code streamId}, empty when no server has it. */
+        CompletionStage<java.util.Optional<HlsOutput>> find(String streamId);
+    }
+
+    private final Outputs outputs;
     private final String corsOrigin;
     private final Map<Kind, Counter> requests = new EnumMap<>(Kind.class);
     private final Map<Kind, Counter> bytes = new EnumMap<>(Kind.class);
 
     /** Serves the outputs of {@code service}. */
     public HlsRoutes(HlsService service, String corsOrigin, MeterRegistry meters) {
-        this.service = service;
+        this(id -> CompletableFuture.completedFuture(service.stream(id).map(s -> (HlsOutput) s)), corsOrigin, meters);
+    }
+
+    /** Serves what {@code outputs} finds. */
+    public HlsRoutes(Outputs outputs, String corsOrigin, MeterRegistry meters) {
+        this.outputs = outputs;
         this.corsOrigin = corsOrigin;
         for (Kind k : Kind.values()) {
             String tag = k.name().toLowerCase(Locale.ROOT);
@@ -68,18 +79,28 @@ public final class HlsRoutes {
     }
 
     private CompletionStage<Response> master(Request r) {
-        HlsStream stream = service.stream(r.param("stream")).orElse(null);
-        if (stream == null) {
-            return done(notFound("unknown stream or stream not live"));
+        return withOutput(r, stream -> playlist(r, Kind.MASTER, stream, null, false));
+    }
+
+    private CompletionStage<Response> withOutput(Request r,
+                                                 java.util.function.Function<HlsOutput, CompletionStage<Response>> then) {
+        CompletionStage<java.util.Optional<HlsOutput>> found = outputs.find(r.param("stream"));
+        java.util.concurrent.CompletableFuture<java.util.Optional<HlsOutput>> f = found.toCompletableFuture();
+        if (f.isDone() && !f.isCompletedExceptionally()) {
+            HlsOutput stream = f.join().orElse(null);
+            return stream == null ? done(notFound("unknown stream or stream not live")) : then.apply(stream);
         }
-        return playlist(r, Kind.MASTER, stream, null, false);
+        // An edge asking its origin: continue on the connection's thread.
+        return found.handleAsync((o, err) -> o == null ? java.util.Optional.<HlsOutput>empty() : o, r.executor())
+                .thenCompose(o -> o.isEmpty() ? done(notFound("unknown stream or stream not live"))
+                        : then.apply(o.get()));
     }
 
     private CompletionStage<Response> renditionFile(Request r) {
-        HlsStream stream = service.stream(r.param("stream")).orElse(null);
-        if (stream == null) {
-            return done(notFound("unknown stream or stream not live"));
-        }
+        return withOutput(r, stream -> renditionFile(r, stream));
+    }
+
+    private CompletionStage<Response> renditionFile(Request r, HlsOutput stream) {
         RenditionTimeline rendition = stream.rendition(r.param("rendition"));
         if (rendition == null) {
             return done(notFound("unknown rendition or path"));
@@ -151,7 +172,7 @@ public final class HlsRoutes {
      * Blocking playlist reload (RFC 8216bis §6.2.5.2): answer once the requested part (or segment)
      * exists, at once when it already does, 400 when it is more than two segments ahead.
      */
-    private CompletionStage<Response> blockingReload(Request r, HlsStream stream, RenditionTimeline rendition,
+    private CompletionStage<Response> blockingReload(Request r, HlsOutput stream, RenditionTimeline rendition,
                                                      boolean delta) {
         long msn;
         int part;
@@ -183,7 +204,7 @@ public final class HlsRoutes {
                 .thenCompose(req -> playlist(req, Kind.PLAYLIST, stream, rendition, delta));
     }
 
-    private CompletionStage<Response> playlist(Request r, Kind kind, HlsStream stream, RenditionTimeline rendition,
+    private CompletionStage<Response> playlist(Request r, Kind kind, HlsOutput stream, RenditionTimeline rendition,
                                                boolean delta) {
         RenditionTimeline first = rendition == null ? stream.renditions().get(0) : rendition;
         RenditionTimeline.Snapshot snap = first.snapshot();
@@ -199,7 +220,7 @@ public final class HlsRoutes {
         return playlistNow(kind, stream, rendition, delta);
     }
 
-    private CompletionStage<Response> playlistNow(Kind kind, HlsStream stream, RenditionTimeline rendition,
+    private CompletionStage<Response> playlistNow(Kind kind, HlsOutput stream, RenditionTimeline rendition,
                                                   boolean delta) {
         String text = kind == Kind.MASTER ? stream.multivariant()
                 : delta ? rendition.deltaPlaylist() : rendition.playlist();

@@ -30,7 +30,7 @@ import java.util.function.Supplier;
  * <p>Every rendition of a stream is packaged on one serial executor with one {@link SessionClock}
  * per session, so their segments share timestamps and program date-times.
  */
-public final class HlsStream {
+public final class HlsStream implements HlsOutput {
     /** Queue bound of the packager's hub reader: about ten seconds of 30 fps video plus audio. */
     static final int READER_CAPACITY = 1024;
     /** The name of the stream's own (passthrough) rendition. */
@@ -88,11 +88,13 @@ public final class HlsStream {
     }
 
     /** True while a publisher is attached. */
+    @Override
     public boolean live() {
         return live;
     }
 
     /** Every rendition with a timeline, the source first, then the ladder's largest first. */
+    @Override
     public List<RenditionTimeline> renditions() {
         List<RenditionTimeline> out = new ArrayList<>();
         out.add(source);
@@ -111,6 +113,7 @@ public final class HlsStream {
     }
 
     /** A rendition by its path name, or null. */
+    @Override
     public RenditionTimeline rendition(String name) {
         return SOURCE.equals(name) ? source : ladder.get(name);
     }
@@ -209,6 +212,7 @@ public final class HlsStream {
      * The multivariant playlist: the source (unless a ladder without passthrough replaces it) and
      * the current session's ladder renditions that have a segment, or null before the first one.
      */
+    @Override
     public String multivariant() {
         List<PlaylistWriter.Variant> variants = new ArrayList<>();
         OfferedRenditions offer = offered.get();
@@ -239,6 +243,7 @@ public final class HlsStream {
      * besides {@code self}: their last media sequence number and part, so a low-latency player can
      * switch to one with a blocking request for exactly the next part.
      */
+    @Override
     public String renditionReports(RenditionTimeline self) {
         List<String> names = new ArrayList<>();
         OfferedRenditions offer = offered.get();

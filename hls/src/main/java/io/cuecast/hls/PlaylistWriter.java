@@ -83,7 +83,9 @@ public final class PlaylistWriter {
         }
         for (int i = skip; i < s.segments().size(); i++) {
             MediaSegment seg = s.segments().get(i);
-            if (seg.discontinuity() && map != null) {
+            // Also before the first listed segment: EXT-X-DISCONTINUITY-SEQUENCE counts only the tags that
+            // left the playlist (§4.4.3.3), so a tag hidden there would renumber the segments after it.
+            if (seg.discontinuity()) {
                 sb.append("#EXT-X-DISCONTINUITY\n");
             }
             if (!seg.initName().equals(map)) {

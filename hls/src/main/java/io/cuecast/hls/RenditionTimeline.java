@@ -83,6 +83,13 @@ public final class RenditionTimeline implements SegmentSink {
     private volatile Snapshot snapshot;
     private volatile String playlistText;
     private final CompletableFuture<Void> firstSegment = new CompletableFuture<>();
+    /** Mirror mode (an edge copying another server's window): what the upstream's playlist said. */
+    private Mirrored mirrored;
+    /** True while a mirror applies a batch: one snapshot for the whole upstream update. */
+    private boolean batching;
+
+    /** The header state an edge copies from the upstream playlist instead of deriving it. */
+    private record Mirrored(int window, int targetDuration, List<DateRange> dateRanges, String nextPartName) {}
 
     /**
      * @param tag a short token unique to this timeline, put into every URI so a restarted server
@@ -169,6 +176,10 @@ public final class RenditionTimeline implements SegmentSink {
     /** The part being written is complete: it is listed from now on and its streams end. */
     @Override
     public synchronized void completePart(double durationSeconds, boolean independent) {
+        completePart(tag + "-" + nextSequence + "." + openParts.size() + ".m4s", durationSeconds, independent);
+    }
+
+    private void completePart(String name, double durationSeconds, boolean independent) {
         if (closed || partChunks.isEmpty()) {
             return;
         }
@@ -188,7 +199,7 @@ public final class RenditionTimeline implements SegmentSink {
         }
         partChunks.clear();
         int index = openParts.size();
-        openParts.add(new Part(tag + "-" + nextSequence + "." + index + ".m4s", durationSeconds, independent, data));
+        openParts.add(new Part(name, durationSeconds, independent, data));
         streaming.end(nextSequence, index, true);
         publish(false);
     }
@@ -245,6 +256,11 @@ public final class RenditionTimeline implements SegmentSink {
     @Override
     public synchronized int completeSegment(double durationSeconds, Instant pdt, String initName,
                                             int videoFrames) {
+        return completeSegment(tag + "-" + nextSequence + ".m4s", durationSeconds, pdt, initName, videoFrames, false);
+    }
+
+    private int completeSegment(String name, double durationSeconds, Instant pdt, String initName, int videoFrames,
+                                boolean discontinuity) {
         if (closed || openParts.isEmpty()) {
             return 0;
         }
@@ -264,8 +280,8 @@ public final class RenditionTimeline implements SegmentSink {
             p.data().release(); // a response still sending it holds its own reference
         }
         openParts.clear();
-        MediaSegment seg = new MediaSegment(nextSequence, tag + "-" + nextSequence + ".m4s", durationSeconds, pdt,
-                false, initName, videoFrames, data, parts);
+        MediaSegment seg = new MediaSegment(nextSequence, name, durationSeconds, pdt,
+                discontinuity, initName, videoFrames, data, parts);
         add(seg);
         return seg.size();
     }
@@ -330,7 +346,8 @@ public final class RenditionTimeline implements SegmentSink {
         segments.add(seg);
         nextSequence = seg.sequence() + 1;
         targetDuration = Math.max(targetDuration, (int) Math.round(seg.durationSeconds()));
-        while (segments.size() > window) {
+        // A mirror slides its window at the commit of each upstream update, to the upstream's length.
+        while (!batching && mirrored == null && segments.size() > window) {
             if (retired != null) {
                 retired.data().release();
             }
@@ -341,7 +358,9 @@ public final class RenditionTimeline implements SegmentSink {
         }
         pruneInits();
         publish(false);
-        firstSegment.complete(null);
+        if (!batching) {
+            firstSegment.complete(null); // a mirror batch completes it at its commit
+        }
     }
 
     /** Keeps only the init segments a listed or retired segment needs, plus the current one. */
@@ -369,7 +388,18 @@ public final class RenditionTimeline implements SegmentSink {
     }
 
     private void publish(boolean ended) {
+        if (batching && !ended && !closed) {
+            return;
+        }
         long first = segments.isEmpty() ? nextSequence : segments.get(0).sequence();
+        if (mirrored != null) {
+            snapshot = new Snapshot(info, List.copyOf(segments), first, discontinuitySequence,
+                    mirrored.targetDuration(), ended, mirrored.dateRanges(), List.copyOf(openParts), partTarget,
+                    mirrored.nextPartName());
+            playlistText = null;
+            wakeWaiters(ended || closed);
+            return;
+        }
         pruneDateRanges();
         String nextPart = tag + "-" + nextSequence + "." + openParts.size() + ".m4s";
         snapshot = new Snapshot(info, List.copyOf(segments), first, discontinuitySequence,
@@ -444,6 +474,108 @@ public final class RenditionTimeline implements SegmentSink {
             }
         }
         return retired != null && retired.name().equals(name) ? retired.data().retainedDuplicate() : null;
+    }
+
+    // ---- Mirror mode: an edge copies another server's window, names and numbers as given. ----
+
+    /**
+     * Starts a mirror batch: the calls up to {@link #mirrorCommit} change the window, and readers see
+     * one new snapshot at the commit, never a half-applied upstream update.
+     */
+    public synchronized void mirrorBegin() {
+        batching = true;
+    }
+
+    /**
+     * Where an empty mirror starts: the upstream window's first media sequence number and its
+     * EXT-X-DISCONTINUITY-SEQUENCE. Ignored once the mirror holds a segment or a part.
+     */
+    public synchronized void mirrorStart(long firstSequence, long discontinuitySequenceValue) {
+        if (segments.isEmpty() && openParts.isEmpty() && partChunks.isEmpty()) {
+            nextSequence = firstSequence;
+            discontinuitySequence = discontinuitySequenceValue;
+        }
+    }
+
+    /** An upstream init segment under its upstream name; segments added after reference it. */
+    public synchronized void mirrorInit(String name, byte[] init, RenditionInfo newInfo) {
+        inits.put(name, init);
+        currentInit = name;
+        if (newInfo != null) {
+            info = newInfo;
+        }
+    }
+
+    /** True when the init segment {@code name} is held. */
+    public synchronized boolean hasInit(String name) {
+        return inits.containsKey(name);
+    }
+
+    /** The chunks appended since the last part complete it, under the upstream's name. */
+    public synchronized void mirrorPart(String name, double durationSeconds, boolean independent) {
+        completePart(name, durationSeconds, independent);
+    }
+
+    /** The open parts make segment {@code nextSequence}, under the upstream's name and flags. */
+    public synchronized void mirrorSegment(String name, double durationSeconds, Instant pdt, String initName,
+                                           boolean discontinuity) {
+        completeSegment(name, durationSeconds, pdt, initName, 0, discontinuity);
+    }
+
+    /**
+     * A whole upstream segment the mirror did not see part by part (it joined late or fell behind):
+     * open parts of it are dropped, and it is appended as it is.
+     */
+    public synchronized void mirrorWholeSegment(MediaSegment seg) {
+        if (closed) {
+            seg.data().release();
+            return;
+        }
+        mirrorDropOpen();
+        add(seg);
+    }
+
+    /** Drops whatever the mirror had of the segment in progress (it will be fetched whole). */
+    public synchronized void mirrorDropOpen() {
+        abandonPart();
+        openParts.forEach(p -> p.data().release());
+        openParts.clear();
+    }
+
+    /** Names of the open parts, oldest first. */
+    public synchronized List<String> openPartNames() {
+        return openParts.stream().map(Part::name).toList();
+    }
+
+    /** True while chunks of an unfinished part are held. */
+    public synchronized boolean hasPartialPart() {
+        return !partChunks.isEmpty();
+    }
+
+    /**
+     * Ends the batch with the upstream playlist's header: its window length, target and part
+     * target durations, date ranges and preload hint, then publishes one snapshot.
+     */
+    public synchronized void mirrorCommit(int upstreamWindow, int targetDurationValue, double partTargetValue,
+                                          List<DateRange> ranges, String hint) {
+        batching = false;
+        int w = Math.max(upstreamWindow, mirrored == null ? 1 : mirrored.window());
+        mirrored = new Mirrored(w, targetDurationValue, List.copyOf(ranges), hint);
+        partTarget = partTargetValue;
+        while (segments.size() > w) {
+            if (retired != null) {
+                retired.data().release();
+            }
+            retired = segments.remove(0);
+            if (retired.discontinuity()) {
+                discontinuitySequence++;
+            }
+        }
+        pruneInits();
+        publish(false);
+        if (!segments.isEmpty()) {
+            firstSegment.complete(null); // after the snapshot that has it
+        }
     }
 
     /** Frees every segment; the timeline serves nothing afterwards. Idempotent. */

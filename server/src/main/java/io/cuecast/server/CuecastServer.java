@@ -14,7 +14,14 @@ import io.cuecast.core.hub.HubRegistry;
 import io.cuecast.core.hub.TickExecutor;
 import io.cuecast.core.net.ConnectionLimits;
 import io.cuecast.core.time.Scheduler;
+import io.cuecast.hls.HlsOutput;
 import io.cuecast.hls.HlsRoutes;
+import io.cuecast.hls.HlsStream;
+import io.cuecast.relay.edge.EdgeService;
+import io.cuecast.relay.edge.OriginLocator;
+import io.cuecast.relay.edge.Upstream;
+import java.net.URI;
+import java.util.concurrent.CompletableFuture;
 import io.cuecast.hls.HlsService;
 import io.cuecast.http.ErrorStyle;
 import io.cuecast.http.HttpServers;
@@ -109,6 +116,8 @@ public final class CuecastServer implements AutoCloseable {
     private ScheduledExecutorService scheduler;
     private JvmGcMetrics gcMetrics;
     private TickExecutor packagerTicks;
+    private EdgeService edge;
+    private ExecutorService edgeHttp;
     /** Default per-stream cue rate (issue: 20 cues/s). */
     /** Admin API threads and queued calls; past them a call is answered 503 at once. */
     private static final int ADMIN_THREADS = 4;
@@ -198,9 +207,11 @@ public final class CuecastServer implements AutoCloseable {
         RelayMeters.register(meters, relays);
         // One table per port. The public port: players and viewers, no token, bodies of at most 8 KiB.
         Router.Builder publicRoutes = Router.builder(ErrorStyle.TEXT).maxBody(PUBLIC_MAX_BODY);
-        new HlsRoutes(hls, config.http().corsOrigin(), meters).addTo(publicRoutes);
+        new HlsRoutes(hlsOutputs(), config.http().corsOrigin(), meters).addTo(publicRoutes);
         new PublicState(cues, config.http().corsOrigin()).addTo(publicRoutes);
-        new WatchPage(streams::exists).addTo(publicRoutes);
+        // An edge serves the watch page of streams it does not know yet: its playlist answers 404 if no
+        // upstream has the stream.
+        new WatchPage(edge == null ? streams::exists : id -> true).addTo(publicRoutes);
         if (config.webrtc().enabled()) {
             startWhip(liveBudget, epoll, io);
             new WhipRoutes(whip, keys::streamIdForKey, config.http().corsOrigin()).addTo(publicRoutes);
@@ -228,6 +239,27 @@ public final class CuecastServer implements AutoCloseable {
                     + " firewall, or keep it on 127.0.0.1", config.admin().host());
         }
         return this;
+    }
+
+    /**
+     * Where the HLS routes find a stream: this node's packager, then (edge role) a mirror of the node
+     * that has it.
+     */
+    private HlsRoutes.Outputs hlsOutputs() {
+        HlsRoutes.Outputs local = id -> CompletableFuture.completedFuture(hls.stream(id).map(s -> (HlsOutput) s));
+        CuecastConfig.Cluster c = config.cluster();
+        if (!c.edge()) {
+            return local;
+        }
+        List<URI> upstreams = c.upstreams().stream().map(URI::create).toList();
+        edgeHttp = Executors.newFixedThreadPool(2, threads("cuecast-edge-http", true));
+        edge = new EdgeService(OriginLocator.fixed(upstreams), new Upstream(edgeHttp, meters), packagers, scheduler,
+                (int) Math.ceil(config.hls().segmentDurationMs() / 1000.0), meters);
+        log.info("edge: mirroring streams this node does not produce from {}", upstreams);
+        return id -> {
+            var own = hls.stream(id).filter(HlsStream::live);
+            return own.isPresent() ? CompletableFuture.completedFuture(own.map(s -> (HlsOutput) s)) : edge.find(id);
+        };
     }
 
     /**
@@ -386,6 +418,10 @@ public final class CuecastServer implements AutoCloseable {
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         packagerTicks.close();
+        if (edge != null) {
+            edge.close();
+            edgeHttp.shutdownNow();
+        }
         hls.closeAll();
         if (relays != null) {
             relays.close();

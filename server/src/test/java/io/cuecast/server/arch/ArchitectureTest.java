@@ -13,6 +13,7 @@ import io.cuecast.core.archfixture.FfmpegOutsideTranscode;
 import io.cuecast.core.archfixture.NettyInCore;
 import io.cuecast.hls.archfixture.ControlInHls;
 import io.cuecast.hls.archfixture.IngestInHls;
+import io.cuecast.hls.archfixture.RelayInHls;
 import io.cuecast.http.archfixture.CoreInHttp;
 import io.cuecast.ingest.archfixture.ServerInIngest;
 import io.cuecast.relay.archfixture.IngestInRelay;
@@ -61,11 +62,16 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAPackage("io.cuecast.control..")
             .as("ingest, transcode and hls reach the control plane only through core (hub, cue model)");
 
-    static final ArchRule RELAY_STANDS_ON_CORE_AND_RTMP = noClasses()
+    static final ArchRule RELAY_STANDS_ON_CORE_RTMP_AND_HLS = noClasses()
             .that().resideInAPackage("io.cuecast.relay..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.cuecast.ingest..", "io.cuecast.hls..",
+            .should().dependOnClassesThat().resideInAnyPackage("io.cuecast.ingest..",
                     "io.cuecast.transcode..", "io.cuecast.control..", "io.cuecast.http..")
-            .as("relay stands on core and rtmp only: the server wires it to the control plane");
+            .as("relay stands on core, rtmp and hls (edges mirror HLS windows): the server wires it to the"
+                    + " control plane");
+    static final ArchRule HLS_DOES_NOT_KNOW_THE_RELAY_TIER = noClasses()
+            .that().resideInAPackage("io.cuecast.hls..")
+            .should().dependOnClassesThat().resideInAPackage("io.cuecast.relay..")
+            .as("hls knows nothing of edges: they use its window like a packager does");
     static final ArchRule RTMP_CODEC_KNOWS_NO_PROTOCOL = noClasses()
             .that().resideInAPackage("io.cuecast.rtmp..")
             .should().dependOnClassesThat().resideInAnyPackage("io.cuecast.ingest..", "io.cuecast.relay..",
@@ -89,13 +95,14 @@ class ArchitectureTest {
 
     static Stream<Arguments> rules() {
         Map<ArchRule, Class<?>> breakers = Map.ofEntries(
-                Map.entry(RELAY_STANDS_ON_CORE_AND_RTMP, IngestInRelay.class),
+                Map.entry(RELAY_STANDS_ON_CORE_RTMP_AND_HLS, IngestInRelay.class),
                 Map.entry(RTMP_CODEC_KNOWS_NO_PROTOCOL, IngestInRtmp.class),
                 Map.entry(ONLY_TRANSCODE_USES_FFMPEG, FfmpegOutsideTranscode.class),
                 Map.entry(CONTROL_KNOWS_NO_HTTP, HttpInControl.class),
                 Map.entry(CORE_KNOWS_NO_NETTY, NettyInCore.class),
                 Map.entry(NOTHING_DEPENDS_ON_SERVER, ServerInIngest.class),
                 Map.entry(HLS_DOES_NOT_DEPEND_ON_INGEST, IngestInHls.class),
+                Map.entry(HLS_DOES_NOT_KNOW_THE_RELAY_TIER, RelayInHls.class),
                 Map.entry(HTTP_IS_A_LIBRARY, CoreInHttp.class),
                 Map.entry(PROTOCOLS_DO_NOT_REACH_THE_CONTROL_PLANE, ControlInHls.class));
         return breakers.entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()));
