@@ -96,7 +96,58 @@ public final class StreamService {
                 clock.instant().truncatedTo(ChronoUnit.MILLIS));
         store.insert(r);
         keys.put(r.id(), r.keyHash());
+        changes.changed(r);
         return view(r, key);
+    }
+
+    /** Told of streams created or re-keyed here (a cluster shares them), and of deletions. */
+    public interface Changes {
+        void changed(StreamRecord r);
+
+        void deleted(String id);
+    }
+
+    private volatile Changes changes = new Changes() {
+        @Override
+        public void changed(StreamRecord r) {
+        }
+
+        @Override
+        public void deleted(String id) {
+        }
+    };
+
+    /** Sets who is told of changes made here. */
+    public void onChange(Changes listener) {
+        this.changes = listener;
+    }
+
+    /** Every stream as stored. May block on the database. */
+    public List<StreamRecord> records() {
+        return store.list();
+    }
+
+    /**
+     * A stream created or re-keyed on another node: stored here too, so its publisher may publish
+     * to this node and its cues be posted here. Not told back as a change.
+     */
+    public synchronized void importStream(StreamRecord r) {
+        Optional<StreamRecord> mine = store.get(r.id());
+        if (mine.isEmpty()) {
+            store.insert(r);
+        } else if (!mine.get().keyHash().equals(r.keyHash())) {
+            store.updateKey(r.id(), r.keyHash());
+        } else {
+            return;
+        }
+        keys.put(r.id(), r.keyHash());
+    }
+
+    /** A stream deleted on another node: deleted here without telling it back. */
+    public synchronized void deleteImported(String id) {
+        if (store.get(id).isPresent()) {
+            deleteLocally(id);
+        }
     }
 
     /** All streams; keys are not shown (only their hashes are stored). */
@@ -122,7 +173,9 @@ public final class StreamService {
             throw notFound(id);
         }
         keys.put(id, hash);
-        return view(new StreamRecord(r.id(), r.name(), hash, r.createdAt()), key);
+        StreamRecord updated = new StreamRecord(r.id(), r.name(), hash, r.createdAt());
+        changes.changed(updated);
+        return view(updated, key);
     }
 
     /**
@@ -132,6 +185,11 @@ public final class StreamService {
      */
     public synchronized void delete(String id) {
         find(id);
+        deleteLocally(id);
+        changes.deleted(id);
+    }
+
+    private void deleteLocally(String id) {
         keys.remove(id);
         store.delete(id);
         ladders.remove(id);

@@ -21,6 +21,7 @@ public final class HlsService {
     private final Scheduler scheduler;
     private final MeterRegistry meters;
     private final Map<String, HlsStream> streams = new ConcurrentHashMap<>();
+    private volatile java.util.function.Consumer<String> segmentListener = id -> { };
 
     /**
      * @param packagers executor the packagers run on (never a Netty event loop)
@@ -54,6 +55,7 @@ public final class HlsService {
             return n -> {
                 segments.increment();
                 bytes.increment(n);
+                segmentListener.accept(streamId);
             };
         }, () -> expire(streamId));
     }
@@ -86,6 +88,40 @@ public final class HlsService {
             meters.find("cuecast.hls.segments").tag("stream", streamId).meters().forEach(meters::remove);
             meters.find("cuecast.hls.segment.bytes").tag("stream", streamId).meters().forEach(meters::remove);
         }
+    }
+
+    /** Told the stream id after each segment any rendition completes (a cluster records the numbering). */
+    public void onSegment(java.util.function.Consumer<String> listener) {
+        segmentListener = listener;
+    }
+
+    /** Where each rendition of {@code streamId} stands: next media sequence number and discontinuity index. */
+    public Map<String, long[]> marks(String streamId) {
+        Map<String, long[]> out = new java.util.LinkedHashMap<>();
+        HlsStream s = streams.get(streamId);
+        if (s != null) {
+            for (String name : s.renditionNames()) {
+                RenditionTimeline t = s.rendition(name);
+                if (t != null && t.snapshot() != null) {
+                    out.put(name, new long[] {t.nextSequence(), t.discontinuityIndex()});
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Continues each named rendition's numbering from another node's marks (see {@link RenditionTimeline#continueFrom}). */
+    public void continueFrom(String streamId, Map<String, long[]> marks) {
+        HlsStream s = streams.get(streamId);
+        if (s == null) {
+            return;
+        }
+        marks.forEach((name, m) -> {
+            RenditionTimeline t = s.rendition(name);
+            if (t != null) {
+                t.continueFrom(m[0], m[1]);
+            }
+        });
     }
 
     /** The settings in use. */

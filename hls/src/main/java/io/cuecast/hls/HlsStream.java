@@ -112,6 +112,14 @@ public final class HlsStream implements HlsOutput {
         return s == null || s.info() == null ? 0 : (long) s.info().width() * s.info().height();
     }
 
+    /** Every rendition's path name, the source first. */
+    public List<String> renditionNames() {
+        List<String> out = new ArrayList<>();
+        out.add(SOURCE);
+        out.addAll(ladder.keySet());
+        return out;
+    }
+
     /** A rendition by its path name, or null. */
     @Override
     public RenditionTimeline rendition(String name) {

@@ -83,6 +83,9 @@ public final class RenditionTimeline implements SegmentSink {
     private volatile Snapshot snapshot;
     private volatile String playlistText;
     private final CompletableFuture<Void> firstSegment = new CompletableFuture<>();
+    /** Where the numbering continues after the segment in progress (another node owned the stream), or -1. */
+    private long continueAt = -1;
+    private long continueDiscontinuities;
     /** Mirror mode (an edge copying another server's window): what the upstream's playlist said. */
     private Mirrored mirrored;
     /** True while a mirror applies a batch: one snapshot for the whole upstream update. */
@@ -283,6 +286,9 @@ public final class RenditionTimeline implements SegmentSink {
         MediaSegment seg = new MediaSegment(nextSequence, name, durationSeconds, pdt,
                 discontinuity, initName, videoFrames, data, parts);
         add(seg);
+        if (continueAt > nextSequence) {
+            restartNumbering();
+        }
         return seg.size();
     }
 
@@ -368,6 +374,53 @@ public final class RenditionTimeline implements SegmentSink {
         inits.keySet().removeIf(n -> !n.equals(currentInit)
                 && segments.stream().noneMatch(s -> s.initName().equals(n))
                 && (retired == null || !retired.initName().equals(n)));
+    }
+
+    /**
+     * Another node owned this stream and reached media sequence {@code next}: from the next segment
+     * boundary (a keyframe) this rendition continues at {@code next} after an EXT-X-DISCONTINUITY,
+     * with {@code discontinuityIndex} discontinuities before it, so an edge that mirrored the other
+     * node appends without renumbering. The window of this node's own numbering is dropped: nobody
+     * was served it as the stream. Ignored when this rendition is already past {@code next}.
+     */
+    public synchronized void continueFrom(long next, long discontinuityIndex) {
+        if (next <= nextSequence) {
+            return;
+        }
+        continueAt = next;
+        continueDiscontinuities = discontinuityIndex;
+        if (segments.isEmpty() && openParts.isEmpty() && partChunks.isEmpty()) {
+            restartNumbering();
+        }
+    }
+
+    private void restartNumbering() {
+        for (MediaSegment seg : segments) {
+            seg.data().release();
+        }
+        segments.clear();
+        if (retired != null) {
+            retired.data().release();
+            retired = null;
+        }
+        nextSequence = continueAt;
+        discontinuitySequence = continueDiscontinuities;
+        pendingDiscontinuity = true;
+        continueAt = -1;
+        pruneInits();
+        publish(false);
+        wakeWaiters(true);
+    }
+
+    /** Discontinuities before the segment in progress: EXT-X-DISCONTINUITY-SEQUENCE plus those listed. */
+    public synchronized long discontinuityIndex() {
+        long n = discontinuitySequence;
+        for (MediaSegment seg : segments) {
+            if (seg.discontinuity()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Marks the playlist ended (EXT-X-ENDLIST). */

@@ -30,8 +30,8 @@ final class AdminRoutes {
     private AdminRoutes() {
     }
 
-    static Router router(StreamService streams, CueService cues, RelayRoutes relays, String token, Executor blocking,
-                         Supplier<String> metrics, int maxBody) {
+    static Router router(StreamService streams, CueService cues, RelayRoutes relays, ClusterRoutes cluster,
+                         String token, Executor blocking, Supplier<String> metrics, int maxBody) {
         return relays.addTo(Router.builder(ErrorStyle.JSON)
                 .errors(ApiErrors::map)
                 .executor(blocking)
@@ -52,7 +52,11 @@ final class AdminRoutes {
                     streams.delete(r.param("id"));
                     return json(HttpResponseStatus.NO_CONTENT, null);
                 })
+                .get("/api/v1/cluster", cluster::view)
                 .post("/api/v1/streams/{id}/cues", r -> {
+                    if (cluster.routesCues()) {
+                        return cluster.postCue(r);
+                    }
                     JsonBody.requireJson(r);
                     CueRequest body = JsonBody.read(r.body(), CueRequest.class);
                     return json(HttpResponseStatus.CREATED, CueView.of(cues.create(r.param("id"), body)));

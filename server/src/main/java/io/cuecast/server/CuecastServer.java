@@ -17,6 +17,8 @@ import io.cuecast.core.time.Scheduler;
 import io.cuecast.hls.HlsOutput;
 import io.cuecast.hls.HlsRoutes;
 import io.cuecast.hls.HlsStream;
+import io.cuecast.relay.cluster.ClusterHost;
+import io.cuecast.relay.cluster.ClusterNode;
 import io.cuecast.relay.edge.EdgeService;
 import io.cuecast.relay.edge.OriginLocator;
 import io.cuecast.relay.edge.Upstream;
@@ -117,6 +119,7 @@ public final class CuecastServer implements AutoCloseable {
     private JvmGcMetrics gcMetrics;
     private TickExecutor packagerTicks;
     private EdgeService edge;
+    private ClusterNode cluster;
     private ExecutorService edgeHttp;
     /** Default per-stream cue rate (issue: 20 cues/s). */
     /** Admin API threads and queued calls; past them a call is answered 503 at once. */
@@ -226,8 +229,11 @@ public final class CuecastServer implements AutoCloseable {
                     serverType, publicPort);
         }
         int adminMax = config.admin().maxBodyBytes();
-        Router admin = AdminRoutes.router(streams, cues, new RelayRoutes(relayTargets, relays, meters, this::relayTargetsOf), token.value(), blocking,
-                meters::scrape, adminMax);
+        startCluster();
+        ClusterRoutes clusterRoutes = new ClusterRoutes(nodeId(), config.cluster().role(), cluster, edge, cues,
+                () -> streams.records().stream().map(r -> r.id()).toList());
+        Router admin = AdminRoutes.router(streams, cues, new RelayRoutes(relayTargets, relays, meters,
+                        this::relayTargetsOf), clusterRoutes, token.value(), blocking, meters::scrape, adminMax);
         adminChannel = HttpServers.bind(config.admin().host(), config.admin().port(), boss, workers, serverType,
                 new HttpServers.Port(admin, adminMax, "admin.maxBodyBytes"));
         log.info("started (transport {}): rtmp {}, http {}, admin {}", epoll ? "epoll" : "nio", rtmpPort(), httpPort(),
@@ -253,13 +259,73 @@ public final class CuecastServer implements AutoCloseable {
         }
         List<URI> upstreams = c.upstreams().stream().map(URI::create).toList();
         edgeHttp = Executors.newFixedThreadPool(2, threads("cuecast-edge-http", true));
-        edge = new EdgeService(OriginLocator.fixed(upstreams), new Upstream(edgeHttp, meters), packagers, scheduler,
+        // With Redis, the stream's owner first (found when asked: it changes on failover), then the list.
+        OriginLocator locator = !c.redis() ? OriginLocator.fixed(upstreams) : id -> cluster == null
+                ? CompletableFuture.completedFuture(upstreams)
+                : cluster.call(() -> {
+                    List<URI> out = new ArrayList<>();
+                    cluster.ownerUrl(id).filter(u -> !u.equals(URI.create(advertisedUrl()))).ifPresent(out::add);
+                    upstreams.stream().filter(u -> !out.contains(u)).forEach(out::add);
+                    return out;
+                });
+        edge = new EdgeService(locator, new Upstream(edgeHttp, meters), packagers, scheduler,
                 (int) Math.ceil(config.hls().segmentDurationMs() / 1000.0), meters);
         log.info("edge: mirroring streams this node does not produce from {}", upstreams);
         return id -> {
             var own = hls.stream(id).filter(HlsStream::live);
             return own.isPresent() ? CompletableFuture.completedFuture(own.map(s -> (HlsOutput) s)) : edge.find(id);
         };
+    }
+
+    /**
+     * Cluster mode with Redis (cluster.redisUrl): membership, leases on the streams published here,
+     * streams and keys shared, cues from any node. Redis away at start is logged and retried; this
+     * node serves what it has meanwhile.
+     */
+    private void startCluster() {
+        CuecastConfig.Cluster c = config.cluster();
+        if (!c.redis()) {
+            return;
+        }
+        cluster = new ClusterNode(nodeId(), c.role(), advertisedUrl(), c.redisUrl(), c.leaseMs(), c.renewMs(),
+                new ClusterBridge(streams, hubs, hls, cues), meters);
+        streams.onChange(new StreamService.Changes() {
+            @Override
+            public void changed(io.cuecast.control.store.StreamRecord r) {
+                cluster.shareStream(new ClusterHost.SharedStream(r.id(), r.name(), r.keyHash(),
+                        r.createdAt().toEpochMilli()));
+            }
+
+            @Override
+            public void deleted(String id) {
+                cluster.unshareStream(id);
+            }
+        });
+        hubs.onHubCreated(hub -> cluster.publishing(hub.streamId()));
+        hls.onSegment(cluster::segmentCompleted);
+        cluster.start();
+        log.info("cluster: node {} ({}) at {}, Redis {}", nodeId(), c.role(), advertisedUrl(),
+                c.redisUrl().replaceAll("//[^@/]*@", "//***@"));
+    }
+
+    /** This node's id: cluster.nodeId, or the host name and HTTP port. */
+    String nodeId() {
+        if (!config.cluster().nodeId().isEmpty()) {
+            return config.cluster().nodeId();
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "node";
+        }
+        return host + ":" + httpPort();
+    }
+
+    /** The public base URL other nodes reach this node's HLS at. */
+    String advertisedUrl() {
+        String u = config.cluster().advertisedUrl();
+        return u.isEmpty() ? "http://" + config.publicHost() + ":" + httpPort() : u.replaceAll("/$", "");
     }
 
     /**
@@ -402,6 +468,9 @@ public final class CuecastServer implements AutoCloseable {
             return;
         }
         log.info("stopping");
+        if (cluster != null) {
+            cluster.close(); // releases this node's leases: a backup takes over without waiting for expiry
+        }
         if (rtmp != null) {
             rtmp.close();
         }

@@ -144,6 +144,42 @@ public final class CueService {
      * A repeated idempotency key answers with the cue it made, however many retries run at once.
      */
     public Cue create(String streamId, CueRequest r) {
+        return create(streamId, r, newCueId());
+    }
+
+    /** A new cue id. */
+    public static String newCueId() {
+        return "cue_" + Secrets.streamId();
+    }
+
+    /**
+     * Validates and checks a cue as {@link #create} would, without placing it: for a node that
+     * hands the cue to the stream's owner on another node.
+     */
+    public void check(String streamId, CueRequest r) {
+        requireStream(streamId);
+        CueValidator.validate(r);
+        if (r.durationMs() != null && r.durationMs() > maxOnScreenMs) {
+            throw new ControlException.Invalid("invalid_field", "durationMs", "'durationMs' must be at most "
+                    + maxOnScreenMs + " (cues.maxOnScreenMs)");
+        }
+    }
+
+    /**
+     * {@link #create} with the id a cluster gave the cue when it was posted on some node: a cue
+     * with that id already in this node's log is answered as it is, so a retried or re-claimed
+     * delivery places it once.
+     */
+    public Cue createWithId(String streamId, String cueId, CueRequest r) {
+        requireStream(streamId);
+        Optional<Cue> existing = store.get(streamId, cueId);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        return create(streamId, r, cueId);
+    }
+
+    private Cue create(String streamId, CueRequest r, String id) {
         requireStream(streamId);
         CueType type = CueValidator.validate(r);
         Instant now = clock.instant();
@@ -152,7 +188,6 @@ public final class CueService {
             throw new ControlException.Invalid("invalid_field", "durationMs", "'durationMs' must be at most "
                     + maxOnScreenMs + " (cues.maxOnScreenMs)");
         }
-        String id = "cue_" + Secrets.streamId();
         CueMessage message = bounded(message(id, type, r));
         int size = message.bytes().length;
         if (size > MAX_CUE_BYTES) {
