@@ -102,6 +102,9 @@ public final class PlaylistWriter {
             sb.append(seg.name()).append('\n');
         }
         if (lowLatency && !s.ended() && s.nextPartName() != null) {
+            if (s.openDiscontinuity()) {
+                sb.append("#EXT-X-DISCONTINUITY\n"); // the segment these parts begin follows one
+            }
             appendParts(sb, s.openParts());
             sb.append("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"").append(s.nextPartName()).append("\"\n");
         }

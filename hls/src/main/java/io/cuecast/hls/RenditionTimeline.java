@@ -27,10 +27,21 @@ public final class RenditionTimeline implements SegmentSink {
      * @param ended true once EXT-X-ENDLIST is due
      * @param dateRanges EXT-X-DATERANGE tags: those starting inside the window, and every product
      *     still active, so a viewer who joins late still learns what is pinned
+     * @param openDiscontinuity the segment in progress follows an EXT-X-DISCONTINUITY: it is written
+     *     before its parts, not only once the segment is complete
      */
     public record Snapshot(RenditionInfo info, List<MediaSegment> segments, long firstSequence,
                            long discontinuitySequence, int targetDuration, boolean ended, List<DateRange> dateRanges,
-                           List<Part> openParts, double partTarget, String nextPartName) {
+                           List<Part> openParts, double partTarget, String nextPartName,
+                           boolean openDiscontinuity) {
+        /** Without a discontinuity before the open parts. */
+        public Snapshot(RenditionInfo info, List<MediaSegment> segments, long firstSequence,
+                        long discontinuitySequence, int targetDuration, boolean ended, List<DateRange> dateRanges,
+                        List<Part> openParts, double partTarget, String nextPartName) {
+            this(info, segments, firstSequence, discontinuitySequence, targetDuration, ended, dateRanges, openParts,
+                    partTarget, nextPartName, false);
+        }
+
         /** A snapshot without date ranges or parts. */
         public Snapshot(RenditionInfo info, List<MediaSegment> segments, long firstSequence,
                         long discontinuitySequence, int targetDuration, boolean ended) {
@@ -56,7 +67,9 @@ public final class RenditionTimeline implements SegmentSink {
      */
     public static final int MAX_WAITERS = 10_000;
 
-    private final String tag;
+    /** Changes when the numbering is taken over from another node, so no URI ever names two things. */
+    private String tag;
+    private int renumbered;
     private final int window;
     private final int configuredTarget;
     private final Map<String, byte[]> inits = new HashMap<>();
@@ -83,16 +96,14 @@ public final class RenditionTimeline implements SegmentSink {
     private volatile Snapshot snapshot;
     private volatile String playlistText;
     private final CompletableFuture<Void> firstSegment = new CompletableFuture<>();
-    /** Where the numbering continues after the segment in progress (another node owned the stream), or -1. */
-    private long continueAt = -1;
-    private long continueDiscontinuities;
     /** Mirror mode (an edge copying another server's window): what the upstream's playlist said. */
     private Mirrored mirrored;
     /** True while a mirror applies a batch: one snapshot for the whole upstream update. */
     private boolean batching;
 
     /** The header state an edge copies from the upstream playlist instead of deriving it. */
-    private record Mirrored(int window, int targetDuration, List<DateRange> dateRanges, String nextPartName) {}
+    private record Mirrored(int window, int targetDuration, List<DateRange> dateRanges, String nextPartName,
+                            boolean openDiscontinuity) {}
 
     /**
      * @param tag a short token unique to this timeline, put into every URI so a restarted server
@@ -286,9 +297,6 @@ public final class RenditionTimeline implements SegmentSink {
         MediaSegment seg = new MediaSegment(nextSequence, name, durationSeconds, pdt,
                 discontinuity, initName, videoFrames, data, parts);
         add(seg);
-        if (continueAt > nextSequence) {
-            restartNumbering();
-        }
         return seg.size();
     }
 
@@ -380,34 +388,47 @@ public final class RenditionTimeline implements SegmentSink {
      * Another node owned this stream and reached media sequence {@code next}: from the next segment
      * boundary (a keyframe) this rendition continues at {@code next} after an EXT-X-DISCONTINUITY,
      * with {@code discontinuityIndex} discontinuities before it, so an edge that mirrored the other
-     * node appends without renumbering. The window of this node's own numbering is dropped: nobody
-     * was served it as the stream. Ignored when this rendition is already past {@code next}.
+     * node appends without renumbering. The window is renumbered with it (renamed under a new tag).
      */
     public synchronized void continueFrom(long next, long discontinuityIndex) {
-        if (next <= nextSequence) {
-            return;
+        if (closed || next == nextSequence) {
+            return; // this node's own numbering (it owned the stream before)
         }
-        continueAt = next;
-        continueDiscontinuities = discontinuityIndex;
-        if (segments.isEmpty() && openParts.isEmpty() && partChunks.isEmpty()) {
-            restartNumbering();
-        }
-    }
-
-    private void restartNumbering() {
+        // Numbers may go down as well as up (this node's publisher may have started earlier): a new
+        // tag keeps every URI naming one thing for caches that kept the old ones.
+        tag = tag + "r" + ++renumbered;
+        // Renumbered at once, names too (they carry the number, and a hinted part's request is checked
+        // against it): the segment in progress becomes NEXT, the one to follow the other node's, so an
+        // edge finds its parts at the number it waits for.
+        long shift = next - nextSequence;
+        List<MediaSegment> renamed = new ArrayList<>(segments.size());
         for (MediaSegment seg : segments) {
-            seg.data().release();
+            long n = seg.sequence() + shift;
+            List<Part> parts = new ArrayList<>(seg.parts().size());
+            for (int i = 0; i < seg.parts().size(); i++) {
+                Part p = seg.parts().get(i);
+                parts.add(new Part(tag + "-" + n + "." + i + ".m4s", p.durationSeconds(), p.independent(), p.data()));
+            }
+            renamed.add(new MediaSegment(n, tag + "-" + n + ".m4s", seg.durationSeconds(), seg.programDateTime(),
+                    false, seg.initName(), seg.videoFrames(), seg.data(), parts));
         }
         segments.clear();
+        segments.addAll(renamed);
+        List<Part> open = new ArrayList<>(openParts.size());
+        for (int i = 0; i < openParts.size(); i++) {
+            Part p = openParts.get(i);
+            open.add(new Part(tag + "-" + next + "." + i + ".m4s", p.durationSeconds(), p.independent(), p.data()));
+        }
+        openParts.clear();
+        openParts.addAll(open);
         if (retired != null) {
             retired.data().release();
             retired = null;
         }
-        nextSequence = continueAt;
-        discontinuitySequence = continueDiscontinuities;
+        streaming.endAll(); // streams of the old numbers: their clients ask again
+        nextSequence = next;
+        discontinuitySequence = discontinuityIndex;
         pendingDiscontinuity = true;
-        continueAt = -1;
-        pruneInits();
         publish(false);
         wakeWaiters(true);
     }
@@ -448,7 +469,7 @@ public final class RenditionTimeline implements SegmentSink {
         if (mirrored != null) {
             snapshot = new Snapshot(info, List.copyOf(segments), first, discontinuitySequence,
                     mirrored.targetDuration(), ended, mirrored.dateRanges(), List.copyOf(openParts), partTarget,
-                    mirrored.nextPartName());
+                    mirrored.nextPartName(), mirrored.openDiscontinuity() && !openParts.isEmpty());
             playlistText = null;
             wakeWaiters(ended || closed);
             return;
@@ -457,7 +478,7 @@ public final class RenditionTimeline implements SegmentSink {
         String nextPart = tag + "-" + nextSequence + "." + openParts.size() + ".m4s";
         snapshot = new Snapshot(info, List.copyOf(segments), first, discontinuitySequence,
                 Math.max(configuredTarget, targetDuration), ended, dateRanges.list(), List.copyOf(openParts),
-                partTarget, nextPart);
+                partTarget, nextPart, pendingDiscontinuity && !openParts.isEmpty());
         playlistText = null;
         wakeWaiters(ended || closed);
     }
@@ -610,10 +631,10 @@ public final class RenditionTimeline implements SegmentSink {
      * target durations, date ranges and preload hint, then publishes one snapshot.
      */
     public synchronized void mirrorCommit(int upstreamWindow, int targetDurationValue, double partTargetValue,
-                                          List<DateRange> ranges, String hint) {
+                                          List<DateRange> ranges, String hint, boolean openDiscontinuity) {
         batching = false;
         int w = Math.max(upstreamWindow, mirrored == null ? 1 : mirrored.window());
-        mirrored = new Mirrored(w, targetDurationValue, List.copyOf(ranges), hint);
+        mirrored = new Mirrored(w, targetDurationValue, List.copyOf(ranges), hint, openDiscontinuity);
         partTarget = partTargetValue;
         while (segments.size() > w) {
             if (retired != null) {

@@ -401,6 +401,9 @@ public final class ClusterNode implements AutoCloseable {
             });
             if (!out.isEmpty() && ownership(l.streamId()).isPresent()) {
                 r.hset(timeline(l.streamId()), out);
+                log.debug("cluster: stream {} numbering {}", l.streamId(), out);
+            } else if (!out.isEmpty()) {
+                marks.keySet().forEach(rendition -> lastMark.remove(l.streamId() + "/" + rendition));
             }
         }
     }

@@ -17,7 +17,7 @@ import java.util.Map;
  */
 public record MediaPlaylist(int targetDuration, double partTarget, long mediaSequence, long discontinuitySequence,
                             List<DateRange> dateRanges, List<Segment> segments, List<PartRef> openParts,
-                            String preloadHint, String renditionReports, boolean ended) {
+                            String preloadHint, String renditionReports, boolean ended, boolean openDiscontinuity) {
     /** Largest playlist text read (a 6-segment window with parts and 64 cues is about 30 KB). */
     public static final int MAX_CHARS = 1 << 20;
     /** Segments one playlist may list. */
@@ -127,7 +127,7 @@ public record MediaPlaylist(int targetDuration, double partTarget, long mediaSeq
             throw new IllegalArgumentException("no EXT-X-TARGETDURATION");
         }
         return new MediaPlaylist(target, partTarget, msn, dseq, List.copyOf(ranges), List.copyOf(segments),
-                List.copyOf(parts), hint, reports.toString(), ended);
+                List.copyOf(parts), hint, reports.toString(), ended, disc && !parts.isEmpty());
     }
 
     private static String value(String line) {

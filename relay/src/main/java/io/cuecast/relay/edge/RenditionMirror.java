@@ -226,7 +226,7 @@ final class RenditionMirror {
                 s.action.run();
             }
             timeline.mirrorCommit(pl.segments().size(), pl.targetDuration(), pl.partTarget(), pl.dateRanges(),
-                    pl.preloadHint());
+                    pl.preloadHint(), pl.openDiscontinuity());
             reports = pl.renditionReports();
             if (pl.ended()) {
                 stopped = true;
