@@ -26,10 +26,13 @@ final class ClusterRoutes {
     private final EdgeService edge;
     private final CueService cues;
     private final java.util.function.Supplier<java.util.List<String>> streamIds;
+    private final java.util.function.Predicate<String> liveHere;
 
     /** @param cluster null without Redis; @param edge null unless this node is an edge */
     ClusterRoutes(String nodeId, String role, ClusterNode cluster, EdgeService edge, CueService cues,
-                  java.util.function.Supplier<java.util.List<String>> streamIds) {
+                  java.util.function.Supplier<java.util.List<String>> streamIds,
+                  java.util.function.Predicate<String> liveHere) {
+        this.liveHere = liveHere;
         this.nodeId = nodeId;
         this.role = role;
         this.cluster = cluster;
@@ -50,6 +53,12 @@ final class ClusterRoutes {
         CueRequest body = JsonBody.read(r.body(), CueRequest.class);
         String streamId = r.param("id");
         cues.check(streamId, body);
+        if (!cluster.connected() && liveHere.test(streamId)) {
+            // Redis away and the publisher is here: this node is the owner in fact, the cue goes on air
+            // here at once (a single node keeps working without its cluster store).
+            return CompletableFuture.completedFuture(Response.json(HttpResponseStatus.CREATED,
+                    io.cuecast.control.cues.CueView.of(cues.create(streamId, body))));
+        }
         if (!cluster.connected()) {
             throw new HttpError(HttpResponseStatus.SERVICE_UNAVAILABLE, "cluster_unavailable",
                     "the cluster store (Redis) is unreachable: " + cluster.lastError() + "; the cue was not taken");

@@ -231,7 +231,7 @@ public final class CuecastServer implements AutoCloseable {
         int adminMax = config.admin().maxBodyBytes();
         startCluster();
         ClusterRoutes clusterRoutes = new ClusterRoutes(nodeId(), config.cluster().role(), cluster, edge, cues,
-                () -> streams.records().stream().map(r -> r.id()).toList());
+                () -> streams.records().stream().map(r -> r.id()).toList(), id -> hubs.get(id).isPresent());
         Router admin = AdminRoutes.router(streams, cues, new RelayRoutes(relayTargets, relays, meters,
                         this::relayTargetsOf), clusterRoutes, token.value(), blocking, meters::scrape, adminMax);
         adminChannel = HttpServers.bind(config.admin().host(), config.admin().port(), boss, workers, serverType,

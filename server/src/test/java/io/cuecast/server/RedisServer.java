@@ -19,9 +19,13 @@ final class RedisServer implements AutoCloseable {
     private Process process;
 
     RedisServer(Path dir, String password) throws Exception {
+        this(dir, password, TestServer.freePort());
+    }
+
+    RedisServer(Path dir, String password, int port) throws Exception {
         this.dir = dir;
         this.password = password;
-        this.port = TestServer.freePort();
+        this.port = port;
         start();
     }
 
