@@ -94,7 +94,10 @@ public final class RenditionTimeline implements SegmentSink {
     private boolean pendingDiscontinuity;
     private boolean closed;
     private volatile Snapshot snapshot;
-    private volatile String playlistText;
+    /** The media playlist of one snapshot, rendered once; valid only while that snapshot is current. */
+    private record Rendered(Snapshot snapshot, String text) {}
+
+    private volatile Rendered rendered;
     private final CompletableFuture<Void> firstSegment = new CompletableFuture<>();
     /** Mirror mode (an edge copying another server's window): what the upstream's playlist said. */
     private Mirrored mirrored;
@@ -470,7 +473,6 @@ public final class RenditionTimeline implements SegmentSink {
             snapshot = new Snapshot(info, List.copyOf(segments), first, discontinuitySequence,
                     mirrored.targetDuration(), ended, mirrored.dateRanges(), List.copyOf(openParts), partTarget,
                     mirrored.nextPartName(), mirrored.openDiscontinuity() && !openParts.isEmpty());
-            playlistText = null;
             wakeWaiters(ended || closed);
             return;
         }
@@ -479,7 +481,6 @@ public final class RenditionTimeline implements SegmentSink {
         snapshot = new Snapshot(info, List.copyOf(segments), first, discontinuitySequence,
                 Math.max(configuredTarget, targetDuration), ended, dateRanges.list(), List.copyOf(openParts),
                 partTarget, nextPart, pendingDiscontinuity && !openParts.isEmpty());
-        playlistText = null;
         wakeWaiters(ended || closed);
     }
 
@@ -500,12 +501,18 @@ public final class RenditionTimeline implements SegmentSink {
 
     /** The media playlist text of the current snapshot, rendered once per change. */
     public String playlist() {
-        String text = playlistText;
-        if (text == null) {
-            Snapshot s = snapshot;
-            text = s == null ? null : PlaylistWriter.media(s);
-            playlistText = text;
+        Snapshot s = snapshot;
+        if (s == null) {
+            return null;
         }
+        // Tied to its snapshot: a reader that rendered an older snapshot and stores its text after a
+        // newer one was published must not make later readers serve the older playlist.
+        Rendered r = rendered;
+        if (r != null && r.snapshot() == s) {
+            return r.text();
+        }
+        String text = PlaylistWriter.media(s);
+        rendered = new Rendered(s, text);
         return text;
     }
 

@@ -143,6 +143,50 @@ class RenditionTimelineTest {
         t.close();
     }
 
+    /**
+     * Found by scripts/bench/edge: a reader rendering the previous snapshot's text stored it after a
+     * newer snapshot was published, so every later reader got the stale playlist (a blocking request
+     * for a part was answered without it, and caches kept that answer). The text must always be the
+     * current snapshot's.
+     */
+    @Test
+    void thePlaylistTextIsNeverOlderThanTheSnapshot() throws Exception {
+        RenditionTimeline t = new RenditionTimeline("x", 6, 2);
+        t.partTarget(0.2);
+        t.addInit(new byte[] {1}, null);
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<Thread> readers = new java.util.ArrayList<>();
+        for (int r = 0; r < 3; r++) {
+            Thread reader = new Thread(() -> {
+                while (running.get()) {
+                    t.playlist();
+                }
+            });
+            reader.start();
+            readers.add(reader);
+        }
+        int stale = 0;
+        try {
+            for (int i = 0; i < 20_000; i++) {
+                t.addPart(Unpooled.directBuffer(1).writeByte(i), 0.2, i % 10 == 0);
+                String hint = t.snapshot().nextPartName();
+                if (!t.playlist().contains("URI=\"" + hint + "\"")) {
+                    stale++;
+                }
+                if (i % 10 == 9) {
+                    t.completeSegment(2.0, Instant.parse("2026-12-01T10:00:00Z").plusSeconds(i / 5), t.currentInit(), 60);
+                }
+            }
+        } finally {
+            running.set(false);
+            for (Thread reader : readers) {
+                reader.join();
+            }
+            t.close();
+        }
+        assertThat(stale).as("playlists older than their snapshot").isZero();
+    }
+
     private static MediaSegment segAt(RenditionTimeline t, Instant pdt) {
         return new MediaSegment(t.nextSequence(), t.nextSegmentName(), 2.0, pdt, false, t.currentInit(), 60,
                 Unpooled.directBuffer(1).writeByte((int) t.nextSequence()));
