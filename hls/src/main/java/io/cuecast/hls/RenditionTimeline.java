@@ -391,11 +391,12 @@ public final class RenditionTimeline implements SegmentSink {
      * Another node owned this stream and reached media sequence {@code next}: from the next segment
      * boundary (a keyframe) this rendition continues at {@code next} after an EXT-X-DISCONTINUITY,
      * with {@code discontinuityIndex} discontinuities before it, so an edge that mirrored the other
-     * node appends without renumbering. The window is renumbered with it (renamed under a new tag).
+     * node appends without renumbering. The window is renumbered with it (renamed under a new tag),
+     * even when the numbers happen to agree: the media is another node's, so the discontinuity stays.
      */
     public synchronized void continueFrom(long next, long discontinuityIndex) {
-        if (closed || next == nextSequence) {
-            return; // this node's own numbering (it owned the stream before)
+        if (closed) {
+            return;
         }
         // Numbers may go down as well as up (this node's publisher may have started earlier): a new
         // tag keeps every URI naming one thing for caches that kept the old ones.

@@ -112,6 +112,7 @@ public final class ClusterNode implements AutoCloseable {
     private final Map<String, Long> lastMark = new HashMap<>();
     private final AtomicLong cuesApplied = new AtomicLong();
     private final AtomicLong cueLagMs = new AtomicLong();
+    private final AtomicLong nodesSeen = new AtomicLong();
     private volatile StatefulRedisConnection<String, String> connection;
     private volatile StatefulRedisConnection<String, String> reader;
     private volatile boolean connected;
@@ -144,6 +145,7 @@ public final class ClusterNode implements AutoCloseable {
         meters.gauge("cuecast.cluster.leases", leases, Map::size);
         meters.gauge("cuecast.cluster.cues.applied", cuesApplied, AtomicLong::get);
         meters.gauge("cuecast.cluster.cue.lag.ms", cueLagMs, AtomicLong::get);
+        meters.gauge("cuecast.cluster.nodes", nodesSeen, AtomicLong::get);
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -270,6 +272,8 @@ public final class ClusterNode implements AutoCloseable {
             r.pexpire(key, Math.max(10_000, 3L * leaseMs));
             // Nodes gone for a minute leave the membership set.
             r.zremrangebyscore("cc:nodes", Range.create(0, now - 60_000));
+            // Nodes heard from within three lease periods: the live membership.
+            nodesSeen.set(r.zcount("cc:nodes", Range.create(now - 3L * leaseMs, Long.MAX_VALUE)));
             renewAll(r);
             writeMarks(r);
             if (now - lastSync >= 2L * renewMs) {
@@ -374,8 +378,10 @@ public final class ClusterNode implements AutoCloseable {
             Map<String, String> raw = redis().hgetall(timeline(streamId));
             Map<String, ClusterHost.Mark> marks = new LinkedHashMap<>();
             raw.forEach((rendition, v) -> {
-                String[] p = v.split(":");
-                if (p.length == 2) {
+                // next:discontinuityIndex:node — a node that wrote the marks itself owned the stream
+                // before (a lost and retaken lease): its numbering simply goes on.
+                String[] p = v.split(":", 3);
+                if (p.length == 3 && !p[2].equals(nodeId)) {
                     marks.put(rendition, new ClusterHost.Mark(Long.parseLong(p[0]), Long.parseLong(p[1])));
                 }
             });
@@ -396,7 +402,7 @@ public final class ClusterNode implements AutoCloseable {
                 String k = l.streamId() + "/" + rendition;
                 if (!Long.valueOf(m.nextSequence()).equals(lastMark.get(k))) {
                     lastMark.put(k, m.nextSequence());
-                    out.put(rendition, m.nextSequence() + ":" + m.discontinuityIndex());
+                    out.put(rendition, m.nextSequence() + ":" + m.discontinuityIndex() + ":" + nodeId);
                 }
             });
             if (!out.isEmpty() && ownership(l.streamId()).isPresent()) {

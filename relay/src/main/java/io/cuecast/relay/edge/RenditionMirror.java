@@ -48,7 +48,7 @@ final class RenditionMirror {
     private static final class Hint {
         final String name;
         final boolean attached;
-        final List<ByteBuf> chunks = new ArrayList<>();
+        final List<byte[]> chunks = new ArrayList<>();
         Upstream.Streamed request;
         final CompletableFuture<Boolean> done = new CompletableFuture<>();
 
@@ -58,7 +58,6 @@ final class RenditionMirror {
         }
 
         void release() {
-            chunks.forEach(ByteBuf::release);
             chunks.clear();
         }
     }
@@ -97,7 +96,7 @@ final class RenditionMirror {
 
     /** Stops mirroring and frees the window (no viewer asked for a while, or the stream is gone). */
     void stop(boolean end) {
-        serial.execute(() -> {
+        Runnable stop = () -> {
             stopped = true;
             dropHint();
             if (end) {
@@ -105,7 +104,12 @@ final class RenditionMirror {
             } else {
                 timeline.close();
             }
-        });
+        };
+        try {
+            serial.execute(stop);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            stop.run(); // shutting down: the window is freed here (its methods lock it)
+        }
     }
 
     private URI uri(String file, String query) {
@@ -191,9 +195,9 @@ final class RenditionMirror {
                             seg.discontinuity());
                 }));
             } else {
-                CompletableFuture<MediaSegment> whole = wholeSegment(seg);
+                CompletableFuture<List<byte[]>> whole = wholeSegment(seg);
                 fetches.add(whole);
-                steps.add(new Step(() -> timeline.mirrorWholeSegment(whole.join())));
+                steps.add(new Step(() -> timeline.mirrorWholeSegment(segment(seg, whole.join()))));
             }
             local = seg.sequence() + 1;
             open = List.of();
@@ -209,11 +213,9 @@ final class RenditionMirror {
         boolean restart = empty;
         CompletableFuture.allOf(fetches.toArray(CompletableFuture[]::new)).whenCompleteAsync((v, err) -> {
             if (stopped) {
-                fetches.forEach(RenditionMirror::releaseLater);
                 return;
             }
             if (err != null) {
-                fetches.forEach(RenditionMirror::releaseLater);
                 failed("fetching media: " + err);
                 return;
             }
@@ -275,10 +277,10 @@ final class RenditionMirror {
                     } else {
                         abandonPartial(null);
                         if (whole != null) {
-                            timeline.appendChunk(Unpooled.wrappedBuffer(whole));
+                            timeline.appendChunk(direct(whole));
                         } else {
-                            for (ByteBuf c : h.chunks) {
-                                timeline.appendChunk(c);
+                            for (byte[] c : h.chunks) {
+                                timeline.appendChunk(direct(c));
                             }
                             h.chunks.clear();
                         }
@@ -294,7 +296,7 @@ final class RenditionMirror {
                 fetches.add(f);
                 steps.add(new Step(() -> {
                     abandonPartial(null);
-                    timeline.appendChunk(Unpooled.wrappedBuffer(f.join()));
+                    timeline.appendChunk(direct(f.join()));
                     timeline.mirrorPart(p.name(), p.durationSeconds(), p.independent());
                 }));
             }
@@ -311,46 +313,42 @@ final class RenditionMirror {
         }
     }
 
-    /** A segment the mirror did not see part by part: its listed parts, or the whole segment. */
-    private CompletableFuture<MediaSegment> wholeSegment(MediaPlaylist.Segment seg) {
+    /** A segment the mirror did not see part by part: its listed parts' bytes, or the whole segment's. */
+    private CompletableFuture<List<byte[]>> wholeSegment(MediaPlaylist.Segment seg) {
         if (seg.parts().isEmpty()) {
             return stream.upstream().bytes(uri(seg.name(), null), Upstream.Kind.SEGMENT, MEDIA_TIMEOUT)
-                    .thenApply(b -> {
-                        ByteBuf data = Unpooled.directBuffer(b.length, b.length).writeBytes(b);
-                        return new MediaSegment(seg.sequence(), seg.name(), seg.durationSeconds(),
-                                seg.programDateTime(), seg.discontinuity(), seg.initName(), 0, data);
-                    });
+                    .thenApply(List::of);
         }
         List<CompletableFuture<byte[]>> parts = new ArrayList<>();
         for (MediaPlaylist.PartRef p : seg.parts()) {
             parts.add(stream.upstream().bytes(uri(p.name(), null), Upstream.Kind.PART, MEDIA_TIMEOUT));
         }
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            int total = 0;
-            for (CompletableFuture<byte[]> f : parts) {
-                total += f.join().length;
-            }
-            ByteBuf data = Unpooled.directBuffer(total, total);
-            List<Part> list = new ArrayList<>();
-            for (int i = 0; i < parts.size(); i++) {
-                byte[] b = parts.get(i).join();
-                int offset = data.writerIndex();
-                data.writeBytes(b);
-                MediaPlaylist.PartRef p = seg.parts().get(i);
-                list.add(new Part(p.name(), p.durationSeconds(), p.independent(), data.slice(offset, b.length)));
-            }
-            return new MediaSegment(seg.sequence(), seg.name(), seg.durationSeconds(), seg.programDateTime(),
-                    seg.discontinuity(), seg.initName(), 0, data, list);
-        });
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+                .thenApply(v -> parts.stream().map(CompletableFuture::join).toList());
     }
 
-    /** A fetched segment that will not be applied is freed. */
-    private static void releaseLater(CompletableFuture<?> f) {
-        f.thenAccept(v -> {
-            if (v instanceof MediaSegment seg) {
-                seg.data().release();
+    /** The segment from its fetched bytes, made on the mirror's thread (the timeline owns it from here). */
+    private static MediaSegment segment(MediaPlaylist.Segment seg, List<byte[]> bytes) {
+        int total = 0;
+        for (byte[] b : bytes) {
+            total += b.length;
+        }
+        ByteBuf data = Unpooled.directBuffer(total, total);
+        List<Part> list = new ArrayList<>();
+        for (int i = 0; i < bytes.size(); i++) {
+            int offset = data.writerIndex();
+            data.writeBytes(bytes.get(i));
+            if (!seg.parts().isEmpty()) {
+                MediaPlaylist.PartRef p = seg.parts().get(i);
+                list.add(new Part(p.name(), p.durationSeconds(), p.independent(), data.slice(offset, bytes.get(i).length)));
             }
-        });
+        }
+        return new MediaSegment(seg.sequence(), seg.name(), seg.durationSeconds(), seg.programDateTime(),
+                seg.discontinuity(), seg.initName(), 0, data, list);
+    }
+
+    private static ByteBuf direct(byte[] b) {
+        return Unpooled.directBuffer(b.length, b.length).writeBytes(b);
     }
 
     /** Starts streaming the preload-hinted part, unless it is already being fetched. */
@@ -366,9 +364,10 @@ final class RenditionMirror {
         hint = h;
         h.request = stream.upstream().stream(uri(hinted, null), MEDIA_TIMEOUT, data -> serial.execute(() -> {
             if (hint != h || stopped) {
-                data.release();
-            } else if (h.attached) {
-                timeline.appendChunk(data); // local viewers of the hinted part get it now
+                return;
+            }
+            if (h.attached) {
+                timeline.appendChunk(direct(data)); // local viewers of the hinted part get it now
             } else {
                 h.chunks.add(data);
             }

@@ -2,8 +2,6 @@ package io.cuecast.relay.edge;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -97,10 +95,10 @@ public final class Upstream {
 
     /**
      * GETs a preload-hinted part as the upstream streams it: each piece of body goes to
-     * {@code onData} as it arrives (a direct buffer the consumer owns). Completes with the status
+     * {@code onData} as it arrives (a copy: no buffer to free if the consumer is gone). Completes with the status
      * (200 when the whole body arrived); {@code cancel} on the returned handle drops the request.
      */
-    public Streamed stream(URI uri, Duration timeout, Consumer<ByteBuf> onData) {
+    public Streamed stream(URI uri, Duration timeout, Consumer<byte[]> onData) {
         requests.get(Kind.PART).increment();
         HttpRequest req = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
         Streamed s = new Streamed();
@@ -128,11 +126,14 @@ public final class Upstream {
                     if (n == 0 || total > MAX_MEDIA_BYTES) {
                         return;
                     }
-                    ByteBuf buf = Unpooled.directBuffer(n, n);
+                    byte[] copy = new byte[n];
+                    int at = 0;
                     for (ByteBuffer b : items) {
-                        buf.writeBytes(b);
+                        int len = b.remaining();
+                        b.get(copy, at, len);
+                        at += len;
                     }
-                    onData.accept(buf);
+                    onData.accept(copy);
                 }
 
                 @Override
