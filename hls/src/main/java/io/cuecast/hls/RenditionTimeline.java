@@ -364,19 +364,26 @@ public final class RenditionTimeline implements SegmentSink {
         nextSequence = seg.sequence() + 1;
         targetDuration = Math.max(targetDuration, (int) Math.round(seg.durationSeconds()));
         // A mirror slides its window at the commit of each upstream update, to the upstream's length.
-        while (!batching && mirrored == null && segments.size() > window) {
-            if (retired != null) {
-                retired.data().release();
-            }
-            retired = segments.remove(0);
-            if (retired.discontinuity()) {
-                discontinuitySequence++;
-            }
+        if (!batching && mirrored == null) {
+            slideTo(window);
         }
         pruneInits();
         publish(false);
         if (!batching) {
             firstSegment.complete(null); // a mirror batch completes it at its commit
+        }
+    }
+
+    /** Drops the oldest segments beyond {@code length}; the last one dropped stays fetchable a while. */
+    private void slideTo(int length) {
+        while (segments.size() > length) {
+            if (retired != null) {
+                retired.data().release();
+            }
+            retired = segments.remove(0);
+            if (retired.discontinuity()) {
+                discontinuitySequence++; // its EXT-X-DISCONTINUITY left the playlist (§4.4.3.3)
+            }
         }
     }
 
@@ -644,15 +651,7 @@ public final class RenditionTimeline implements SegmentSink {
         int w = Math.max(upstreamWindow, mirrored == null ? 1 : mirrored.window());
         mirrored = new Mirrored(w, targetDurationValue, List.copyOf(ranges), hint, openDiscontinuity);
         partTarget = partTargetValue;
-        while (segments.size() > w) {
-            if (retired != null) {
-                retired.data().release();
-            }
-            retired = segments.remove(0);
-            if (retired.discontinuity()) {
-                discontinuitySequence++;
-            }
-        }
+        slideTo(w);
         pruneInits();
         publish(false);
         if (!segments.isEmpty()) {
