@@ -217,7 +217,7 @@ public final class ClusterNode implements AutoCloseable {
             connection = client.connect(StringCodec.UTF8, uri);
             reader = client.connect(StringCodec.UTF8, uri);
             if (!connected) {
-                log.info("cluster: node {} connected to Redis at {}:{}", nodeId, uri.getHost(), uri.getPort());
+                log.info("cluster: node {} connected to Redis at {}", nodeId, where());
             }
             connected = true;
             lastError = "";
@@ -225,8 +225,8 @@ public final class ClusterNode implements AutoCloseable {
             connected = false;
             String why = describe(e);
             if (!why.equals(lastError)) {
-                log.error("cluster: cannot use Redis at {}:{} (cluster.redisUrl): {}; this node keeps serving what it"
-                        + " has and retries every {} ms", uri.getHost(), uri.getPort(), why, renewMs);
+                log.error("cluster: cannot use Redis at {} (cluster.redisUrl): {}; this node keeps serving what it"
+                        + " has and retries every {} ms", where(), why, renewMs);
             }
             lastError = why;
             if (connection != null) {
@@ -234,6 +234,15 @@ public final class ClusterNode implements AutoCloseable {
                 connection = null;
             }
         }
+    }
+
+    /** Where Redis is, for the log: host and port, or the Sentinels and the master's name. */
+    private String where() {
+        if (uri.getSentinels() != null && !uri.getSentinels().isEmpty()) {
+            return "master '" + uri.getSentinelMasterId() + "' of Sentinel " + uri.getSentinels().stream()
+                    .map(s -> s.getHost() + ":" + s.getPort()).toList();
+        }
+        return uri.getHost() + ":" + uri.getPort();
     }
 
     /** A Redis failure in words an operator can act on. */
@@ -462,6 +471,9 @@ public final class ClusterNode implements AutoCloseable {
     /** A stream created or re-keyed here: shared at once. */
     public void shareStream(ClusterHost.SharedStream s) {
         thread.execute(() -> {
+            if (!connected) {
+                return; // shared by the first sync after (re)connecting: local streams Redis lacks are added
+            }
             try {
                 RedisCommands<String, String> r = redis();
                 r.srem("cc:streams:deleted", s.id());
@@ -475,6 +487,11 @@ public final class ClusterNode implements AutoCloseable {
     /** A stream deleted here: deleted everywhere. */
     public void unshareStream(String id) {
         thread.execute(() -> {
+            if (!connected) {
+                log.warn("cluster: stream {} deleted while Redis is away: other nodes keep it until it is deleted"
+                        + " there too", id);
+                return;
+            }
             try {
                 RedisCommands<String, String> r = redis();
                 r.hdel("cc:streams", id);
@@ -629,6 +646,9 @@ public final class ClusterNode implements AutoCloseable {
     /** The nodes seen in the last minute: id → {role, url, lastSeenMs}. */
     public Map<String, Map<String, String>> nodes() {
         Map<String, Map<String, String>> out = new LinkedHashMap<>();
+        if (!connected) {
+            return out;
+        }
         try {
             RedisCommands<String, String> r = redis();
             for (var sv : r.zrangeWithScores("cc:nodes", 0, -1)) {
@@ -645,6 +665,9 @@ public final class ClusterNode implements AutoCloseable {
     /** The owner value ({@code node:epoch}) of every stream id given, for the admin API. */
     public Map<String, String> owners(List<String> streamIds) {
         Map<String, String> out = new LinkedHashMap<>();
+        if (!connected) {
+            return out;
+        }
         try {
             RedisCommands<String, String> r = redis();
             for (String id : streamIds) {
