@@ -148,7 +148,9 @@ final class RenditionMirror {
         }
         // The origin may have died: look for the stream's owner again, then ask for the full playlist.
         stream.upstreamFailed();
-        long delay = Math.min(2000, 100L * failures);
+        // Quick retries (a dead origin's successor is usually found within a lease period), at most
+        // two a second per rendition.
+        long delay = Math.min(500, 100L * failures);
         stream.schedule(() -> serial.execute(() -> request(null)), delay);
     }
 
