@@ -41,6 +41,11 @@ final class RenditionMirror {
     private volatile long lastAccess = System.nanoTime();
     private volatile String reports = "";
     private Hint hint;
+    /**
+     * The mirror closed a segment of its own (its upstream changed mid-segment): the next segment
+     * appended follows a discontinuity, whatever the new upstream says.
+     */
+    private boolean carryDiscontinuity;
     private boolean stopped;
     private int failures;
 
@@ -185,6 +190,15 @@ final class RenditionMirror {
         }
         long local = empty ? pl.mediaSequence() : next;
         List<String> open = empty ? List.of() : timeline.openPartNames();
+        if (!open.isEmpty() && otherParts(pl, local, open)) {
+            // The upstream has other parts for the segment in progress: a new owner's (failover). Parts a
+            // viewer may have played are never replaced: what we have becomes a segment of its own, the
+            // upstream's version of it is skipped, and the next one follows a discontinuity.
+            long closing = local;
+            steps.add(new Step(() -> closeOpen(closing)));
+            local++;
+            open = List.of();
+        }
         for (MediaPlaylist.Segment seg : pl.segments()) {
             if (seg.sequence() < local) {
                 continue;
@@ -194,12 +208,12 @@ final class RenditionMirror {
                 steps.add(new Step(() -> {
                     abandonPartial(null);
                     timeline.mirrorSegment(seg.name(), seg.durationSeconds(), seg.programDateTime(), seg.initName(),
-                            seg.discontinuity());
+                            seg.discontinuity() | takeCarry());
                 }));
             } else {
                 CompletableFuture<List<byte[]>> whole = wholeSegment(seg);
                 fetches.add(whole);
-                steps.add(new Step(() -> timeline.mirrorWholeSegment(segment(seg, whole.join()))));
+                steps.add(new Step(() -> timeline.mirrorWholeSegment(segment(seg, whole.join(), takeCarry()))));
             }
             local = seg.sequence() + 1;
             open = List.of();
@@ -230,7 +244,7 @@ final class RenditionMirror {
                 s.action.run();
             }
             timeline.mirrorCommit(pl.segments().size(), pl.targetDuration(), pl.partTarget(), pl.dateRanges(),
-                    pl.preloadHint(), pl.openDiscontinuity());
+                    pl.preloadHint(), pl.openDiscontinuity() || carryDiscontinuity);
             reports = pl.renditionReports();
             if (pl.ended()) {
                 stopped = true;
@@ -242,6 +256,47 @@ final class RenditionMirror {
             startHint(pl.preloadHint());
             nextRequest();
         }, serial);
+    }
+
+    /** True when the upstream lists parts for segment {@code msn} that do not extend {@code open}. */
+    private static boolean otherParts(MediaPlaylist pl, long msn, List<String> open) {
+        for (MediaPlaylist.Segment seg : pl.segments()) {
+            if (seg.sequence() == msn) {
+                return !seg.parts().isEmpty() && !isPrefix(open, seg.parts());
+            }
+        }
+        return pl.nextSequence() == msn && !pl.openParts().isEmpty() && !isPrefix(open, pl.openParts());
+    }
+
+    /** Makes the open parts segment {@code msn} of the mirror's own, right after the last one. */
+    private void closeOpen(long msn) {
+        abandonPartial(null);
+        RenditionTimeline.Snapshot s = timeline.snapshot();
+        List<io.cuecast.hls.Part> parts = s == null ? List.of() : s.openParts();
+        if (parts.isEmpty()) {
+            return;
+        }
+        double duration = 0;
+        for (io.cuecast.hls.Part p : parts) {
+            duration += p.durationSeconds();
+        }
+        java.time.Instant pdt = java.time.Instant.now();
+        if (!s.segments().isEmpty()) {
+            MediaSegment last = s.segments().get(s.segments().size() - 1);
+            pdt = last.programDateTime().plusMillis(Math.round(last.durationSeconds() * 1000));
+        }
+        // The name the old upstream would have given it (its parts are TAG-MSN.I.m4s, segments TAG-MSN.m4s).
+        String name = parts.get(0).name().replaceFirst("\\.\\d+\\.m4s$", ".m4s");
+        timeline.mirrorSegment(name, duration, pdt, timeline.currentInit(), false);
+        carryDiscontinuity = true;
+        log.info("edge {}/{}: upstream changed during segment {}; kept the {} parts it had as that segment",
+                stream.id(), this.name, msn, parts.size());
+    }
+
+    private boolean takeCarry() {
+        boolean c = carryDiscontinuity;
+        carryDiscontinuity = false;
+        return c;
     }
 
     private void nextRequest() {
@@ -330,7 +385,7 @@ final class RenditionMirror {
     }
 
     /** The segment from its fetched bytes, made on the mirror's thread (the timeline owns it from here). */
-    private static MediaSegment segment(MediaPlaylist.Segment seg, List<byte[]> bytes) {
+    private static MediaSegment segment(MediaPlaylist.Segment seg, List<byte[]> bytes, boolean discontinuity) {
         int total = 0;
         for (byte[] b : bytes) {
             total += b.length;
@@ -346,7 +401,7 @@ final class RenditionMirror {
             }
         }
         return new MediaSegment(seg.sequence(), seg.name(), seg.durationSeconds(), seg.programDateTime(),
-                seg.discontinuity(), seg.initName(), 0, data, list);
+                seg.discontinuity() || discontinuity, seg.initName(), 0, data, list);
     }
 
     private static ByteBuf direct(byte[] b) {
