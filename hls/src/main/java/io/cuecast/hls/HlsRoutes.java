@@ -14,9 +14,11 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,7 +39,7 @@ public final class HlsRoutes {
     /** Finds a stream's output: the local packager's, or on an edge the mirror of its origin's. */
     public interface Outputs {
         /** The output of {@code streamId}, empty when no server has it. */
-        CompletionStage<java.util.Optional<HlsOutput>> find(String streamId);
+        CompletionStage<Optional<HlsOutput>> find(String streamId);
     }
 
     private final Outputs outputs;
@@ -83,15 +85,15 @@ public final class HlsRoutes {
     }
 
     private CompletionStage<Response> withOutput(Request r,
-                                                 java.util.function.Function<HlsOutput, CompletionStage<Response>> then) {
-        CompletionStage<java.util.Optional<HlsOutput>> found = outputs.find(r.param("stream"));
-        java.util.concurrent.CompletableFuture<java.util.Optional<HlsOutput>> f = found.toCompletableFuture();
+                                                 Function<HlsOutput, CompletionStage<Response>> then) {
+        CompletionStage<Optional<HlsOutput>> found = outputs.find(r.param("stream"));
+        CompletableFuture<Optional<HlsOutput>> f = found.toCompletableFuture();
         if (f.isDone() && !f.isCompletedExceptionally()) {
             HlsOutput stream = f.join().orElse(null);
             return stream == null ? done(notFound("unknown stream or stream not live")) : then.apply(stream);
         }
         // An edge asking its origin: continue on the connection's thread.
-        return found.handleAsync((o, err) -> o == null ? java.util.Optional.<HlsOutput>empty() : o, r.executor())
+        return found.handleAsync((o, err) -> o == null ? Optional.<HlsOutput>empty() : o, r.executor())
                 .thenCompose(o -> o.isEmpty() ? done(notFound("unknown stream or stream not live"))
                         : then.apply(o.get()));
     }

@@ -2,6 +2,7 @@ package io.cuecast.server;
 
 import io.cuecast.control.cues.CueRequest;
 import io.cuecast.control.cues.CueService;
+import io.cuecast.control.cues.CueView;
 import io.cuecast.http.HttpError;
 import io.cuecast.http.JsonBody;
 import io.cuecast.http.Request;
@@ -11,9 +12,12 @@ import io.cuecast.relay.edge.EdgeService;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Admin API of cluster mode: {@code GET /api/v1/cluster} (this node, the nodes, leases, owners,
@@ -25,13 +29,13 @@ final class ClusterRoutes {
     private final ClusterNode cluster;
     private final EdgeService edge;
     private final CueService cues;
-    private final java.util.function.Supplier<java.util.List<String>> streamIds;
-    private final java.util.function.Predicate<String> liveHere;
+    private final Supplier<List<String>> streamIds;
+    private final Predicate<String> liveHere;
 
     /** @param cluster null without Redis; @param edge null unless this node is an edge */
     ClusterRoutes(String nodeId, String role, ClusterNode cluster, EdgeService edge, CueService cues,
-                  java.util.function.Supplier<java.util.List<String>> streamIds,
-                  java.util.function.Predicate<String> liveHere) {
+                  Supplier<List<String>> streamIds,
+                  Predicate<String> liveHere) {
         this.liveHere = liveHere;
         this.nodeId = nodeId;
         this.role = role;
@@ -57,7 +61,7 @@ final class ClusterRoutes {
             // Redis away and the publisher is here: this node is the owner in fact, the cue goes on air
             // here at once (a single node keeps working without its cluster store).
             return CompletableFuture.completedFuture(Response.json(HttpResponseStatus.CREATED,
-                    io.cuecast.control.cues.CueView.of(cues.create(streamId, body))));
+                    CueView.of(cues.create(streamId, body))));
         }
         if (!cluster.connected()) {
             throw new HttpError(HttpResponseStatus.SERVICE_UNAVAILABLE, "cluster_unavailable",

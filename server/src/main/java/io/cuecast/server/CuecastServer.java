@@ -120,6 +120,7 @@ public final class CuecastServer implements AutoCloseable {
     private TickExecutor packagerTicks;
     private EdgeService edge;
     private ClusterNode cluster;
+    private String nodeId;
     private ExecutorService edgeHttp;
     /** Default per-stream cue rate (issue: 20 cues/s). */
     /** Admin API threads and queued calls; past them a call is answered 503 at once. */
@@ -308,18 +309,22 @@ public final class CuecastServer implements AutoCloseable {
                 c.redisUrl().replaceAll("//[^@/]*@", "//***@"));
     }
 
-    /** This node's id: cluster.nodeId, or the host name and HTTP port. */
-    String nodeId() {
-        if (!config.cluster().nodeId().isEmpty()) {
-            return config.cluster().nodeId();
+    /** This node's id: cluster.nodeId, or the host name and HTTP port (looked up once: it may ask DNS). */
+    synchronized String nodeId() {
+        if (nodeId == null) {
+            nodeId = config.cluster().nodeId().isEmpty() ? hostName() + ":" + httpPort() : config.cluster().nodeId();
         }
+        return nodeId;
+    }
+
+    private static String hostName() {
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();
         } catch (java.net.UnknownHostException e) {
             host = "node";
         }
-        return host + ":" + httpPort();
+        return host;
     }
 
     /** The public base URL other nodes reach this node's HLS at. */

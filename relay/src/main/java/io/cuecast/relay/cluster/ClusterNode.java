@@ -25,12 +25,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,6 +111,8 @@ public final class ClusterNode implements AutoCloseable {
     private final Set<String> candidates = ConcurrentHashMap.newKeySet();
     private final Map<String, Lease> leases = new ConcurrentHashMap<>();
     private final Map<String, Long> lastEpoch = new ConcurrentHashMap<>();
+    /** The epoch each stream's ownership was last taken up with (continuing the numbering once per epoch). */
+    private final Map<String, Long> announced = new ConcurrentHashMap<>();
     private final Map<String, Long> lastMark = new HashMap<>();
     private final AtomicLong cuesApplied = new AtomicLong();
     private final AtomicLong cueLagMs = new AtomicLong();
@@ -357,7 +361,6 @@ public final class ClusterNode implements AutoCloseable {
                 return; // another node owns it: standby
             }
             long epoch = Long.parseLong(v.substring(v.lastIndexOf(':') + 1));
-            boolean fresh = !lastEpoch.containsKey(streamId) || lastEpoch.get(streamId) != epoch;
             lastEpoch.put(streamId, epoch);
             leases.put(streamId, new Lease(streamId, epoch, System.currentTimeMillis()));
             r.xgroupCreate(XReadArgs.StreamOffset.from(cues(streamId), "0"), GROUP,
@@ -373,8 +376,6 @@ public final class ClusterNode implements AutoCloseable {
             onOwned(streamId, l.epoch());
         }
     }
-
-    private final Map<String, Long> announced = new ConcurrentHashMap<>();
 
     /** Once per epoch: continue the numbering of the previous owner. */
     private void onOwned(String streamId, long epoch) {
@@ -683,8 +684,8 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     /** Runs {@code task} on the cluster thread (Redis calls block there, never on an event loop). */
-    public <T> java.util.concurrent.CompletableFuture<T> call(java.util.function.Supplier<T> task) {
-        return java.util.concurrent.CompletableFuture.supplyAsync(task, thread);
+    public <T> CompletableFuture<T> call(Supplier<T> task) {
+        return CompletableFuture.supplyAsync(task, thread);
     }
 
     private static String owner(String id) {

@@ -78,44 +78,42 @@ public final class EdgeService implements HlsRoutes.Outputs, AutoCloseable {
     }
 
     private CompletableFuture<Optional<HlsOutput>> lookup(String id) {
-        return locator.candidates(id).thenCompose(list -> tryEach(id, list, 0)).exceptionally(e -> {
-            log.warn("edge: looking up stream {} failed: {}", id, e.toString());
-            return Optional.empty();
-        });
+        return locator.candidates(id).thenCompose(list -> firstWith(id, list, 0, Duration.ofSeconds(10)))
+                .thenApply(found -> {
+                    if (found == null) {
+                        return Optional.<HlsOutput>empty();
+                    }
+                    EdgeStream s = new EdgeStream(id, this, found.base(), found.master());
+                    EdgeStream old = streams.put(id, s);
+                    if (old != null) {
+                        old.close();
+                    }
+                    return Optional.<HlsOutput>of(s);
+                }).exceptionally(e -> {
+                    log.warn("edge: looking up stream {} failed: {}", id, e.toString());
+                    return Optional.empty();
+                });
     }
 
-    private CompletableFuture<Optional<HlsOutput>> tryEach(String id, List<URI> candidates, int i) {
-        if (i >= candidates.size()) {
-            return CompletableFuture.completedFuture(Optional.empty());
-        }
-        URI base = candidates.get(i);
-        return upstream.text(EdgeStream.streamBase(base, id).resolve("master.m3u8"), Upstream.Kind.MASTER,
-                Duration.ofSeconds(10)).handle((t, err) -> t).thenCompose(t -> {
-            if (t == null || t.status() != 200) {
-                return tryEach(id, candidates, i + 1);
-            }
-            EdgeStream s = new EdgeStream(id, this, base, t.body());
-            EdgeStream old = streams.put(id, s);
-            if (old != null) {
-                old.close();
-            }
-            return CompletableFuture.completedFuture(Optional.of(s));
-        });
-    }
+    /** An upstream that has the stream, and its multivariant playlist. */
+    private record Found(URI base, String master) {}
 
-    /** The first upstream that has {@code id} now, for a mirror whose upstream failed. */
+    /** The first upstream that has {@code id} now, for a mirror whose upstream failed (null: none). */
     CompletableFuture<URI> locate(String id) {
-        return locator.candidates(id).thenCompose(list -> firstWith(id, list, 0));
+        return locator.candidates(id).thenCompose(list -> firstWith(id, list, 0, Duration.ofSeconds(3)))
+                .thenApply(found -> found == null ? null : found.base());
     }
 
-    private CompletableFuture<URI> firstWith(String id, List<URI> candidates, int i) {
+    /** Asks the candidates in order for the stream's multivariant playlist; the first 200 wins. */
+    private CompletableFuture<Found> firstWith(String id, List<URI> candidates, int i, Duration timeout) {
         if (i >= candidates.size()) {
             return CompletableFuture.completedFuture(null);
         }
         URI base = candidates.get(i);
-        return upstream.text(EdgeStream.streamBase(base, id).resolve("master.m3u8"), Upstream.Kind.MASTER,
-                Duration.ofSeconds(3)).handle((t, err) -> t).thenCompose(t -> t != null && t.status() == 200
-                ? CompletableFuture.completedFuture(base) : firstWith(id, candidates, i + 1));
+        return upstream.text(EdgeStream.streamBase(base, id).resolve("master.m3u8"), Upstream.Kind.MASTER, timeout)
+                .handle((t, err) -> t).thenCompose(t -> t != null && t.status() == 200
+                        ? CompletableFuture.completedFuture(new Found(base, t.body()))
+                        : firstWith(id, candidates, i + 1, timeout));
     }
 
     RenditionTimeline newTimeline() {

@@ -7,12 +7,14 @@ import io.cuecast.hls.RenditionTimeline;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.net.URI;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -112,7 +114,7 @@ final class RenditionMirror {
         };
         try {
             serial.execute(stop);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             stop.run(); // shutting down: the window is freed here (its methods lock it)
         }
     }
@@ -206,7 +208,7 @@ final class RenditionMirror {
             if (seg.sequence() == local && !seg.parts().isEmpty() && isPrefix(open, seg.parts())) {
                 addParts(seg.parts().subList(open.size(), seg.parts().size()), steps, fetches);
                 steps.add(new Step(() -> {
-                    abandonPartial(null);
+                    abandonPartial();
                     timeline.mirrorSegment(seg.name(), seg.durationSeconds(), seg.programDateTime(), seg.initName(),
                             seg.discontinuity() | takeCarry());
                 }));
@@ -270,17 +272,17 @@ final class RenditionMirror {
 
     /** Makes the open parts segment {@code msn} of the mirror's own, right after the last one. */
     private void closeOpen(long msn) {
-        abandonPartial(null);
+        abandonPartial();
         RenditionTimeline.Snapshot s = timeline.snapshot();
-        List<io.cuecast.hls.Part> parts = s == null ? List.of() : s.openParts();
+        List<Part> parts = s == null ? List.of() : s.openParts();
         if (parts.isEmpty()) {
             return;
         }
         double duration = 0;
-        for (io.cuecast.hls.Part p : parts) {
+        for (Part p : parts) {
             duration += p.durationSeconds();
         }
-        java.time.Instant pdt = java.time.Instant.now();
+        Instant pdt = Instant.now();
         if (!s.segments().isEmpty()) {
             MediaSegment last = s.segments().get(s.segments().size() - 1);
             pdt = last.programDateTime().plusMillis(Math.round(last.durationSeconds() * 1000));
@@ -332,7 +334,7 @@ final class RenditionMirror {
                     if (whole == null && h.attached) {
                         timeline.mirrorPart(p.name(), p.durationSeconds(), p.independent());
                     } else {
-                        abandonPartial(null);
+                        abandonPartial();
                         if (whole != null) {
                             timeline.appendChunk(direct(whole));
                         } else {
@@ -352,7 +354,7 @@ final class RenditionMirror {
                         MEDIA_TIMEOUT);
                 fetches.add(f);
                 steps.add(new Step(() -> {
-                    abandonPartial(null);
+                    abandonPartial();
                     timeline.appendChunk(direct(f.join()));
                     timeline.mirrorPart(p.name(), p.durationSeconds(), p.independent());
                 }));
@@ -360,12 +362,15 @@ final class RenditionMirror {
         }
     }
 
-    /** Chunks of a hinted part that did not become the part being completed are dropped. */
-    private void abandonPartial(String keep) {
+    /**
+     * Chunks of a hinted part that did not become the part being completed are dropped, and a hinted
+     * stream still writing into the window stops.
+     */
+    private void abandonPartial() {
         if (timeline.hasPartialPart()) {
             timeline.abandonPart();
         }
-        if (hint != null && hint.attached && !hint.name.equals(keep)) {
+        if (hint != null && hint.attached) {
             dropHint();
         }
     }
