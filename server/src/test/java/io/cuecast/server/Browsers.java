@@ -1,10 +1,13 @@
 package io.cuecast.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -31,6 +34,22 @@ final class Browsers {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File("/usr/bin/chromedriver")).build();
         return new ChromeDriver(service, options);
+    }
+
+    /** The watch page's video position in seconds. */
+    static double currentTime(JavascriptExecutor js) {
+        return ((Number) js.executeScript("return document.getElementById('video').currentTime")).doubleValue();
+    }
+
+    /**
+     * The watch page in {@code js} plays: hls.js starts within {@code startWithin}, the picture then
+     * moves on by {@code seconds} within {@code advanceWithin}, and hls.js reported no fatal error.
+     */
+    static void assertPlays(JavascriptExecutor js, Duration startWithin, double seconds, Duration advanceWithin) {
+        await().atMost(startWithin).until(() -> Boolean.TRUE.equals(js.executeScript("return window.cuecast.playing")));
+        double t0 = currentTime(js);
+        await().atMost(advanceWithin).until(() -> currentTime(js) > t0 + seconds);
+        assertThat(((Number) js.executeScript("return window.cuecast.fatalErrors")).longValue()).isZero();
     }
 
     /** Writes a self-signed certificate for 127.0.0.1 and its PKCS#8 key with openssl; returns {cert, key}. */

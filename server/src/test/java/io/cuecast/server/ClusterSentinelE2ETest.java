@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +32,7 @@ class ClusterSentinelE2ETest {
             Process sentinel = new ProcessBuilder("redis-server", conf.toString(), "--sentinel")
                     .redirectErrorStream(true).redirectOutput(dir.resolve("sentinel.log").toFile()).start();
             try {
-                waitForPort(sentinelPort);
+                TestServer.waitForPort(sentinelPort, sentinel, dir.resolve("sentinel.log"), 10);
                 try (TestServer node = new TestServer(dir.resolve("node"), Map.of(
                         "CUECAST_CLUSTER_REDIS_URL", "redis-sentinel://127.0.0.1:" + sentinelPort + "#cuecast",
                         "CUECAST_CLUSTER_NODE_ID", "n1", "CUECAST_WEBRTC_ENABLED", "false"))) {
@@ -60,17 +58,5 @@ class ClusterSentinelE2ETest {
                 sentinel.waitFor(10, TimeUnit.SECONDS);
             }
         }
-    }
-
-    private static void waitForPort(int port) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException e) {
-                Thread.sleep(50);
-            }
-        }
-        throw new IllegalStateException("sentinel did not start");
     }
 }

@@ -162,13 +162,13 @@ class FailoverE2ETest {
             posted.add(postCue(i % 2 == 0 ? e : b, id, i)); // during the outage
         }
         // Playback: the longest time currentTime did not move, from the kill on, for 14 s.
-        double lastTime = ((Number) js.executeScript("return document.querySelector('video').currentTime")).doubleValue();
+        double lastTime = Browsers.currentTime(js);
         long lastMoved = System.nanoTime();
         long longestStallMs = 0;
         long resumedAfterKillMs = -1;
         while (System.nanoTime() - killed < TimeUnit.SECONDS.toNanos(14)) {
             Thread.sleep(100);
-            double t = ((Number) js.executeScript("return document.querySelector('video').currentTime")).doubleValue();
+            double t = Browsers.currentTime(js);
             if (t > lastTime + 0.05) {
                 long stall = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastMoved);
                 if (stall > longestStallMs) {

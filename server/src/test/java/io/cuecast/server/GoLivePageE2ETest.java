@@ -71,12 +71,7 @@ class GoLivePageE2ETest {
         String host = chromium.getWindowHandle();
         chromium.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
         chromium.get(server.http("/watch/" + id));
-        await().atMost(Duration.ofSeconds(15)).until(() ->
-                Boolean.TRUE.equals(js.executeScript("return window.cuecast.playing")));
-        double t0 = ((Number) js.executeScript("return document.getElementById('video').currentTime")).doubleValue();
-        await().atMost(Duration.ofSeconds(8)).until(() -> ((Number) js.executeScript(
-                "return document.getElementById('video').currentTime")).doubleValue() > t0 + 1.5);
-        assertThat(((Number) js.executeScript("return window.cuecast.fatalErrors")).longValue()).isZero();
+        Browsers.assertPlays(js, Duration.ofSeconds(15), 1.5, Duration.ofSeconds(8));
         chromium.close();
         chromium.switchTo().window(host);
 

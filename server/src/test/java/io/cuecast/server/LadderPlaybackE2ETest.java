@@ -37,18 +37,14 @@ class LadderPlaybackE2ETest {
         server.close();
     }
 
-    double currentTime(JavascriptExecutor js) {
-        return ((Number) js.executeScript("return document.getElementById('video').currentTime")).doubleValue();
-    }
-
     /** Picks a level in the page's quality menu, as a viewer would, and waits until it plays. */
     void switchTo(JavascriptExecutor js, int level, int height) {
         browser.findElement(By.cssSelector("#quality option[value='" + level + "']")).click();
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() ->
                 Long.valueOf(level).equals(js.executeScript("return window.cuecast.level"))
                         && Long.valueOf(height).equals(js.executeScript("return window.cuecast.height")));
-        double t0 = currentTime(js);
-        await().atMost(Duration.ofSeconds(10)).until(() -> currentTime(js) > t0 + 2);
+        double t0 = Browsers.currentTime(js);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Browsers.currentTime(js) > t0 + 2);
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.cuecast.server;
 
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,7 +48,7 @@ final class OuterCaches {
         String binary = Files.exists(Path.of("/usr/sbin/nginx")) ? "/usr/sbin/nginx" : "nginx";
         Process p = new ProcessBuilder(binary, "-p", dir.toString(), "-c", file.toString())
                 .redirectErrorStream(true).redirectOutput(logDir.resolve("nginx.out").toFile()).start();
-        waitForPort(p, port, logDir.resolve("nginx.out"));
+        TestServer.waitForPort(port, p, logDir.resolve("nginx.out"), 20);
         return new Cache("nginx proxy_cache_lock", p, port);
     }
 
@@ -66,7 +65,7 @@ final class OuterCaches {
         Process p = new ProcessBuilder(List.of(binary, "-F", "-n", dir.resolve("work").toString(),
                 "-a", "127.0.0.1:" + port, "-f", file.toString(), "-s", "malloc,256m"))
                 .redirectErrorStream(true).redirectOutput(logDir.resolve("varnish.out").toFile()).start();
-        waitForPort(p, port, logDir.resolve("varnish.out"));
+        TestServer.waitForPort(port, p, logDir.resolve("varnish.out"), 20);
         return new Cache("Varnish", p, port);
     }
 
@@ -78,20 +77,5 @@ final class OuterCaches {
         return Files.createTempDirectory(Path.of("target").toAbsolutePath(), name,
                 java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                         java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
-    }
-
-    private static void waitForPort(Process p, int port, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
-                throw new IllegalStateException("cache exited: " + Files.readString(log));
-            }
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException e) {
-                Thread.sleep(100);
-            }
-        }
-        throw new IllegalStateException("cache did not listen: " + Files.readString(log));
     }
 }

@@ -1,7 +1,5 @@
 package io.cuecast.server;
 
-import java.io.IOException;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,15 +36,7 @@ final class RedisServer implements AutoCloseable {
         }
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile())
                 .start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException e) {
-                Thread.sleep(50);
-            }
-        }
-        throw new IllegalStateException("redis-server did not start: " + Files.readString(dir.resolve("redis.log")));
+        TestServer.waitForPort(port, process, dir.resolve("redis.log"), 10);
     }
 
     /** Kills it at once (SIGKILL): everything it held is gone, as after a crash without persistence. */

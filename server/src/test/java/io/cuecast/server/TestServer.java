@@ -57,6 +57,25 @@ final class TestServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits up to {@code seconds} until something accepts on 127.0.0.1:{@code port}; fails with the
+     * process's log when it exits first or never listens.
+     */
+    static void waitForPort(int port, Process process, Path log, int seconds) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("exited before listening on " + port + ": " + Files.readString(log));
+            }
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException e) {
+                Thread.sleep(50);
+            }
+        }
+        throw new IllegalStateException("nothing listens on " + port + ": " + Files.readString(log));
+    }
+
     String admin(String path) {
         return "http://127.0.0.1:" + server.adminPort() + path;
     }

@@ -82,12 +82,7 @@ class WhipE2ETest {
             browser = Browsers.chromium(dir);
             browser.get(server.http("/watch/" + id));
             org.openqa.selenium.JavascriptExecutor js = browser;
-            await().atMost(Duration.ofSeconds(15)).until(() ->
-                    Boolean.TRUE.equals(js.executeScript("return window.cuecast.playing")));
-            double t0 = ((Number) js.executeScript("return document.getElementById('video').currentTime")).doubleValue();
-            await().atMost(Duration.ofSeconds(8)).until(() -> ((Number) js.executeScript(
-                    "return document.getElementById('video').currentTime")).doubleValue() > t0 + 1.5);
-            assertThat(((Number) js.executeScript("return window.cuecast.fatalErrors")).longValue()).isZero();
+            Browsers.assertPlays(js, Duration.ofSeconds(15), 1.5, Duration.ofSeconds(8));
             assertThat(client.waitFor(40, TimeUnit.SECONDS)).as("the client ends after DELETE").isTrue();
         } finally {
             if (browser != null) {

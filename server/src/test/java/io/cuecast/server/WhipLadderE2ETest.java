@@ -61,12 +61,7 @@ class WhipLadderE2ETest {
             browser = Browsers.chromium(dir);
             browser.get(server.http("/watch/" + id));
             JavascriptExecutor js = browser;
-            await().atMost(Duration.ofSeconds(20)).until(() ->
-                    Boolean.TRUE.equals(js.executeScript("return window.cuecast.playing")));
-            double t0 = ((Number) js.executeScript("return document.getElementById('video').currentTime")).doubleValue();
-            await().atMost(Duration.ofSeconds(10)).until(() -> ((Number) js.executeScript(
-                    "return document.getElementById('video').currentTime")).doubleValue() > t0 + 2);
-            assertThat(((Number) js.executeScript("return window.cuecast.fatalErrors")).longValue()).isZero();
+            Browsers.assertPlays(js, Duration.ofSeconds(20), 2, Duration.ofSeconds(10));
             assertThat(ffmpeg.waitFor(40, TimeUnit.SECONDS)).isTrue();
         } finally {
             ffmpeg.destroyForcibly();

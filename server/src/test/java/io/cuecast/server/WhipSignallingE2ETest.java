@@ -231,23 +231,7 @@ class WhipSignallingE2ETest {
             DtlsEndpoint.SrtpKeys[] keys = new DtlsEndpoint.SrtpKeys[1];
             DtlsEndpoint client = new DtlsEndpoint(offered, true, "sha-256",
                     attr(r.body(), "fingerprint").substring("sha-256 ".length()), d -> send(socket, port, d), pool,
-                    5000, new DtlsEndpoint.Listener() {
-                        @Override
-                        public void onConnected(DtlsEndpoint.SrtpKeys k) {
-                            keys[0] = k;
-                            outcome.complete("connected");
-                        }
-
-                        @Override
-                        public void onFailed(String reason) {
-                            outcome.complete("failed: " + reason);
-                        }
-
-                        @Override
-                        public void onClosed() {
-                            outcome.complete("closed");
-                        }
-                    });
+                    5000, listener(outcome, keys));
             socket.setSoTimeout(50);
             client.start();
             pump(socket, client, outcome);
@@ -293,9 +277,15 @@ class WhipSignallingE2ETest {
     }
 
     private static DtlsEndpoint.Listener listener(CompletableFuture<String> outcome) {
+        return listener(outcome, new DtlsEndpoint.SrtpKeys[1]);
+    }
+
+    /** Completes {@code outcome} with how the handshake ended; the SRTP keys land in {@code keys[0]}. */
+    private static DtlsEndpoint.Listener listener(CompletableFuture<String> outcome, DtlsEndpoint.SrtpKeys[] keys) {
         return new DtlsEndpoint.Listener() {
             @Override
-            public void onConnected(DtlsEndpoint.SrtpKeys keys) {
+            public void onConnected(DtlsEndpoint.SrtpKeys k) {
+                keys[0] = k;
                 outcome.complete("connected");
             }
 

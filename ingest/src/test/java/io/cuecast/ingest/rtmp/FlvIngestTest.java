@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cuecast.core.hub.StreamHub;
-import io.cuecast.core.hub.StreamReader;
+import io.cuecast.core.testing.RecordingReader;
 import io.cuecast.core.hub.StreamState;
 import io.cuecast.core.media.AacConfig;
 import io.cuecast.core.media.Bytes;
@@ -32,22 +32,7 @@ class FlvIngestTest {
     final StreamHub hub = new StreamHub("s");
 
     FlvIngestTest() {
-        hub.attach("test", new StreamReader() {
-            @Override
-            public void onTracks(List<Track> tracks) {
-                seen.add(tracks);
-            }
-
-            @Override
-            public void onPacket(Packet packet) {
-                seen.add(packet);
-            }
-
-            @Override
-            public void onEnd() {
-                seen.add("end");
-            }
-        }, Runnable::run, 100);
+        hub.attach("test", new RecordingReader(seen), Runnable::run, 100);
     }
 
     @Test

@@ -3,7 +3,7 @@ package io.cuecast.ingest.whip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cuecast.core.hub.StreamHub;
-import io.cuecast.core.hub.StreamReader;
+import io.cuecast.core.testing.RecordingReader;
 import io.cuecast.core.hub.StreamState;
 import io.cuecast.core.media.AacConfig;
 import io.cuecast.core.media.Bytes;
@@ -27,22 +27,7 @@ class WhipIngestTest {
     final StreamHub hub = new StreamHub("s");
 
     WhipIngestTest() {
-        hub.attach("test", new StreamReader() {
-            @Override
-            public void onTracks(List<Track> tracks) {
-                seen.add(tracks);
-            }
-
-            @Override
-            public void onPacket(Packet packet) {
-                seen.add(packet);
-            }
-
-            @Override
-            public void onEnd() {
-                seen.add("end");
-            }
-        }, Runnable::run, 1000);
+        hub.attach("test", new RecordingReader(seen), Runnable::run, 1000);
     }
 
     static H264Depacketizer.AccessUnit key(byte[] sps) {
