@@ -48,7 +48,8 @@ final class RenditionMirror {
      * appended follows a discontinuity, whatever the new upstream says.
      */
     private boolean carryDiscontinuity;
-    private boolean stopped;
+    /** Set by {@link #stop} from any thread; read by the mirror's steps. */
+    private volatile boolean stopped;
     private int failures;
 
     /** The preload-hinted part being fetched. */
@@ -103,19 +104,19 @@ final class RenditionMirror {
 
     /** Stops mirroring and frees the window (no viewer asked for a while, or the stream is gone). */
     void stop(boolean end) {
-        Runnable stop = () -> {
-            stopped = true;
-            dropHint();
-            if (end) {
-                timeline.end();
-            } else {
-                timeline.close();
-            }
-        };
+        // The window is ended or freed here, at once, from whatever thread asks (its methods lock it):
+        // at shutdown the mirror's executor may already refuse work, and a window left open would
+        // keep its buffers. Steps still queued see the flag and do nothing.
+        stopped = true;
+        if (end) {
+            timeline.end();
+        } else {
+            timeline.close();
+        }
         try {
-            serial.execute(stop);
+            serial.execute(this::dropHint);
         } catch (RejectedExecutionException e) {
-            stop.run(); // shutting down: the window is freed here (its methods lock it)
+            // shutting down: the hinted request dies with the HTTP client
         }
     }
 
